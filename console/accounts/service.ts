@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Conflict, Invalid, NotFound } from '../../core/errors.ts';
+import type { Principal } from '../../core/principal.ts';
+import { isDepartmentScoped, type Role, roles, separationClash } from '../../core/roles.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { randomToken, secretHash } from '../auth/secrets.ts';
+import { zodProblems } from '../http/field-problems.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
+
+export const newUserInput = z.strictObject({
+  username: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9._-]{1,31}$/),
+  displayName: z.string().trim().min(1).max(100).optional(),
+  roles: z.array(z.enum(roles)).min(1).max(3),
+  department: z.string().trim().min(1).max(32).nullable().optional(),
+  password: z.string().min(12).max(200),
+});
+export type NewUserInput = z.infer<typeof newUserInput>;
+
+export const newTokenInput = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(roles),
+  department: z.string().trim().min(1).max(32).nullable().optional(),
+});
+export type NewTokenInput = z.infer<typeof newTokenInput>;
+
+export type UserView = {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  department: string | null;
+  totpEnrolled: boolean;
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+};
+
+export type TokenView = {
+  id: string;
+  name: string;
+  role: Role;
+  department: string | null;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+};
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+/** Accounts, their roles and API tokens: who may act on the console. */
+export function createAccountsService({
+  uow,
+  now,
+  scryptCost,
+}: {
+  uow: UnitOfWork;
+  now: () => Date;
+  scryptCost?: number;
+}) {
+  async function checkScope(rolesHeld: Role[], department: string | null | undefined, field: string) {
+    const scoped = rolesHeld.some(isDepartmentScoped);
+    if (scoped && rolesHeld.length > 1) throw new Invalid([{ field: 'roles', rule: 'department_not_allowed' }]);
+    if (scoped && !department) throw new Invalid([{ field, rule: 'department_required' }]);
+    if (!scoped && department) throw new Invalid([{ field, rule: 'department_not_allowed' }]);
+    if (department) {
+      const found = await uow
+        .db()
+        .selectFrom('departments')
+        .select('code')
+        .where('code', '=', department)
+        .executeTakeFirst();
+      if (!found) throw new Invalid([{ field, rule: 'unknown_department' }]);
+    }
+  }
+
+  return {
+    async createUser(raw: unknown): Promise<UserView> {
+      const parsed = newUserInput.safeParse(raw);
+      if (!parsed.success) throw new Invalid(zodProblems(parsed.error));
+      const input = parsed.data;
+      const held = [...new Set(input.roles)];
+      const clash = separationClash(held);
+      if (clash) throw new Conflict('role_separation', { a: clash[0], b: clash[1] });
+      await checkScope(held, input.department, 'department');
+      const db = uow.db();
+      const taken = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+      if (taken) throw new Conflict('username_taken', { username: input.username });
+      const at = now().toISOString();
+      const id = randomUUID();
+      await db
+        .insertInto('users')
+        .values({
+          id,
+          username: input.username,
+          display_name: input.displayName ?? input.username,
+          password_hash: await hashPassword(input.password, scryptCost),
+          totp_secret: null,
+          totp_enrolled_at: null,
+          totp_last_step: null,
+          department_code: input.department ?? null,
+          failed_logins: 0,
+          locked_until: null,
+          disabled: 0,
+          created_at: at,
+          password_changed_at: at,
+        })
+        .execute();
+      await db
+        .insertInto('user_roles')
+        .values(held.map((role) => ({ user_id: id, role })))
+        .execute();
+      return this.getUser(input.username);
+    },
+
+    async getUser(username: string): Promise<UserView> {
+      const [user] = await this.listUsers({ username });
+      if (!user) throw new NotFound('user_not_found', { username });
+      return user;
+    },
+
+    async listUsers(filter: { username?: string; department?: string } = {}): Promise<UserView[]> {
+      let q = uow.db().selectFrom('users').selectAll();
+      if (filter.username) q = q.where('username', '=', filter.username);
+      if (filter.department) q = q.where('department_code', '=', filter.department);
+      const users = await q.orderBy('username').execute();
+      if (users.length === 0) return [];
+      const roleRows = await uow
+        .db()
+        .selectFrom('user_roles')
+        .selectAll()
+        .where(
+          'user_id',
+          'in',
+          users.map((u) => u.id),
+        )
+        .execute();
+      return users.map((u) => ({
+        id: u.id,
+        username: u.username,
+        displayName: u.display_name,
+        roles: roleRows.filter((r) => r.user_id === u.id).map((r) => r.role),
+        department: u.department_code,
+        totpEnrolled: u.totp_enrolled_at !== null,
+        lockedUntil: u.locked_until && u.locked_until > now().toISOString() ? u.locked_until : null,
+        disabled: u.disabled === 1,
+        createdAt: u.created_at,
+      }));
+    },
+
+    /** Sets a new password, clears the lockout and ends the user's sessions. */
+    async resetPassword(username: string, password: string): Promise<void> {
+      if (password.length < 12) throw new Invalid([{ field: 'password', rule: 'weak_password' }]);
+      const user = await this.getUser(username);
+      const db = uow.db();
+      await db
+        .updateTable('users')
+        .set({
+          password_hash: await hashPassword(password, scryptCost),
+          password_changed_at: now().toISOString(),
+          failed_logins: 0,
+          locked_until: null,
+        })
+        .where('id', '=', user.id)
+        .execute();
+      await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    },
+
+    /** Forgets the TOTP enrolment so the user enrols again at next login (lost phone). */
+    async resetTotp(username: string): Promise<void> {
+      const user = await this.getUser(username);
+      await uow
+        .db()
+        .updateTable('users')
+        .set({ totp_secret: null, totp_enrolled_at: null, totp_last_step: null })
+        .where('id', '=', user.id)
+        .execute();
+      await uow.db().deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    },
+
+    async unlock(username: string): Promise<void> {
+      const user = await this.getUser(username);
+      await uow
+        .db()
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null })
+        .where('id', '=', user.id)
+        .execute();
+    },
+
+    /** Creates a token; the secret is returned this once and only its hash is kept. */
+    async createToken(raw: unknown, createdBy: string): Promise<{ token: string; view: TokenView }> {
+      const parsed = newTokenInput.safeParse(raw);
+      if (!parsed.success) throw new Invalid(zodProblems(parsed.error));
+      const input = parsed.data;
+      await checkScope([input.role], input.department, 'department');
+      const token = `govops_${randomToken(32)}`;
+      const id = randomUUID();
+      await uow
+        .db()
+        .insertInto('api_tokens')
+        .values({
+          id,
+          name: input.name,
+          token_hash: secretHash(token),
+          role: input.role,
+          department_code: input.department ?? null,
+          created_by: createdBy,
+          created_at: now().toISOString(),
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .execute();
+      const [view] = await this.listTokens(id);
+      return { token, view: view! };
+    },
+
+    async listTokens(id?: string): Promise<TokenView[]> {
+      let q = uow.db().selectFrom('api_tokens').selectAll();
+      if (id) q = q.where('id', '=', id);
+      const rows = await q.orderBy('created_at', 'desc').execute();
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        role: r.role,
+        department: r.department_code,
+        createdBy: r.created_by,
+        createdAt: r.created_at,
+        revokedAt: r.revoked_at,
+        lastUsedAt: r.last_used_at,
+      }));
+    },
+
+    async revokeToken(id: string): Promise<TokenView> {
+      const [token] = await this.listTokens(id);
+      if (!token) throw new NotFound('token_not_found', { id });
+      if (!token.revokedAt)
+        await uow
+          .db()
+          .updateTable('api_tokens')
+          .set({ revoked_at: now().toISOString() })
+          .where('id', '=', id)
+          .execute();
+      return (await this.listTokens(id))[0]!;
+    },
+
+    /** The principal behind a bearer token, or null when it is unknown or revoked. */
+    async authenticateToken(token: string): Promise<Principal | null> {
+      const row = await uow
+        .db()
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('token_hash', '=', secretHash(token))
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        kind: 'token',
+        id: row.id,
+        name: `token:${row.name}`,
+        roles: [row.role],
+        department: row.department_code,
+      };
+    },
+
+    /** Whether the store has no accounts yet (first start). */
+    async isEmpty(): Promise<boolean> {
+      const row = await uow.db().selectFrom('users').select('id').limit(1).executeTakeFirst();
+      return !row;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { demoProvince } from '../core/demo-province.ts';
+import { anhuiRegions } from '../core/demo-regions.ts';
+import type { AccountsService } from './accounts/service.ts';
+import { generatePassword } from './auth/passwords.ts';
+import type { Logger } from './logger.ts';
+import type { UnitOfWork } from './store/unit-of-work.ts';
+
+export type FirstStart = { adminCreated: boolean; generatedPassword: string | null; demoLoaded: boolean };
+
+/**
+ * First start on an empty store: the province's administrative divisions, the demo province
+ * (unless switched off), and the `admin` system administrator. Each part runs only when its
+ * tables are empty, so restarts and replicas starting together change nothing.
+ */
+export async function firstStart({
+  uow,
+  accounts,
+  logger,
+  now,
+  demo,
+  adminPassword,
+}: {
+  uow: UnitOfWork;
+  accounts: AccountsService;
+  logger: Logger;
+  now: () => Date;
+  demo: boolean;
+  adminPassword: string | undefined;
+}): Promise<FirstStart> {
+  return uow.inTransaction(async () => {
+    const db = uow.db();
+    const hasRegions = await db.selectFrom('regions').select('code').limit(1).executeTakeFirst();
+    if (!hasRegions) {
+      // Parents first: the foreign key wants the province before its cities, cities before counties.
+      const order = { province: 0, city: 1, county: 2 } as const;
+      const regions = anhuiRegions().sort((a, b) => order[a.kind] - order[b.kind]);
+      for (const chunk of chunks(regions, 200)) {
+        await db
+          .insertInto('regions')
+          .values(chunk.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parent_code: r.parentCode })))
+          .execute();
+      }
+    }
+
+    let demoLoaded = false;
+    const hasDepartments = await db.selectFrom('departments').select('code').limit(1).executeTakeFirst();
+    if (demo && !hasDepartments) {
+      const province = demoProvince();
+      const at = now().toISOString();
+      for (const chunk of chunks(province.departments, 500)) {
+        await db
+          .insertInto('departments')
+          .values(
+            chunk.map((d) => ({
+              code: d.code,
+              name: d.name,
+              level: d.level,
+              region_code: d.regionCode,
+              demo: 1,
+              created_at: at,
+              updated_at: at,
+            })),
+          )
+          .execute();
+      }
+      await db
+        .insertInto('sites')
+        .values(
+          province.sites.map((s) => ({ code: s.code, name: s.name, role: s.role, region_code: s.regionCode, demo: 1 })),
+        )
+        .execute();
+      await db.insertInto('settings').values({ key: 'demo', value: at }).execute();
+      demoLoaded = true;
+      logger.info('loaded the demo province', {
+        departments: province.departments.length,
+        sites: province.sites.length,
+      });
+    }
+
+    let generatedPassword: string | null = null;
+    const adminCreated = await accounts.isEmpty();
+    if (adminCreated) {
+      generatedPassword = adminPassword ? null : generatePassword();
+      await accounts.createUser({
+        username: 'admin',
+        displayName: 'System administrator',
+        roles: ['system-admin'],
+        password: adminPassword ?? generatedPassword,
+      });
+    }
+    return { adminCreated, generatedPassword, demoLoaded };
+  });
+}
+
+/** Whether the store holds the demo province (pages label it so). */
+export async function isDemo(uow: UnitOfWork): Promise<boolean> {
+  return !!(await uow.db().selectFrom('settings').select('value').where('key', '=', 'demo').executeTakeFirst());
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,59 @@
+import type { Registry } from 'prom-client';
+import { type AccountsService, createAccountsService } from './accounts/service.ts';
+import { type AuditService, createAuditService } from './audit/service.ts';
+import { createSessionsService, type SessionsService } from './auth/sessions.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { createOrgService, type OrgService } from './org/service.ts';
+import type { Store } from './store/open.ts';
+import { type UnitOfWork, unitOfWork } from './store/unit-of-work.ts';
+
+/** Everything the app needs, made once per process and passed in (tests make their own). */
+export type Deps = {
+  config: Config;
+  store: Store;
+  uow: UnitOfWork;
+  logger: Logger;
+  registry: Registry;
+  now: () => Date;
+  audit: AuditService;
+  accounts: AccountsService;
+  sessions: SessionsService;
+  org: OrgService;
+};
+
+/** Wires the services over one store. `scryptCost` is lowered only by tests and benchmarks. */
+export function buildDeps({
+  config,
+  store,
+  logger,
+  registry,
+  now = () => new Date(),
+  scryptCost,
+}: {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  registry: Registry;
+  now?: () => Date;
+  scryptCost?: number;
+}): Deps {
+  const uow = unitOfWork(store.db);
+  const policy = {
+    idleMs: config.sessionIdleMs,
+    lockoutThreshold: config.lockoutThreshold,
+    lockoutMs: config.lockoutMs,
+  };
+  return {
+    config,
+    store,
+    uow,
+    logger,
+    registry,
+    now,
+    audit: createAuditService({ uow, now }),
+    accounts: createAccountsService({ uow, now, scryptCost }),
+    sessions: createSessionsService({ uow, now, policy }),
+    org: createOrgService({ uow, now }),
+  };
+}

@@ -1,0 +1,91 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { routePath } from 'hono/route';
+import { DomainError } from '../../core/errors.ts';
+import { primaryRole } from '../../core/principal.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
+import type { Env } from './env.ts';
+
+const reads = new Set(['GET', 'HEAD', 'OPTIONS']);
+class Rollback extends Error {}
+
+/**
+ * One transaction per state-changing request, and one audit record for it. A request that
+ * succeeds commits its change and its audit record together; one that fails rolls back and is
+ * then audited on its own, so refused and failed attempts are on record too. Reads are audited
+ * when refused or when the route asks (exports). Routes listed in `selfTransacting` (sign-in)
+ * keep their own transactions because a failed attempt must still be remembered.
+ */
+export function auditedTransaction({
+  uow,
+  audit,
+  selfTransacting,
+}: {
+  uow: UnitOfWork;
+  audit: AuditService;
+  selfTransacting: (path: string) => boolean;
+}) {
+  const record = (c: Context<Env>) => audit.append(entryFor(c));
+
+  return createMiddleware<Env>(async (c, next) => {
+    if (reads.has(c.req.method)) {
+      await next();
+      if (c.res.status === 403 || c.get('audit')?.always) await record(c);
+      return;
+    }
+    if (selfTransacting(c.req.path)) {
+      await next();
+      await record(c);
+      return;
+    }
+    let committed = false;
+    try {
+      await uow.inTransaction(async () => {
+        await next();
+        if (c.error || c.res.status >= 400) throw new Rollback();
+        await record(c);
+        committed = true;
+      });
+    } catch (e) {
+      if (!(e instanceof Rollback)) throw e;
+    }
+    if (!committed) await record(c);
+  });
+}
+
+function entryFor(c: Context<Env>) {
+  const note = c.get('audit');
+  const principal = c.get('principal');
+  const status = c.res.status;
+  const err = c.error;
+  const route = safeRoutePath(c);
+  return {
+    actor: principal?.name ?? (note?.detail?.username as string | undefined) ?? 'anonymous',
+    role: principal ? primaryRole(principal) : 'anonymous',
+    action: note?.action ?? `${c.req.method} ${route}`,
+    target: note?.target ?? c.req.path,
+    outcome:
+      status < 400
+        ? ('success' as const)
+        : status === 401 || status === 403
+          ? ('denied' as const)
+          : ('failure' as const),
+    source: c.get('sourceAddress') ?? 'local',
+    detail: {
+      status,
+      ...(err instanceof DomainError ? { error: err.code } : err ? { error: 'internal' } : {}),
+      ...(note?.detail ?? {}),
+    },
+  };
+}
+
+/** The matched route template, or 'unmatched' (never the raw path: it may carry ids). */
+export function safeRoutePath(c: Context<Env>): string {
+  try {
+    const path = routePath(c);
+    return path && path !== '/*' && path !== '*' ? path : 'unmatched';
+  } catch {
+    return 'unmatched';
+  }
+}

@@ -1,0 +1,18 @@
+import type { Principal } from '../../core/principal.ts';
+import type { Lang, Translate } from '../i18n/negotiate.ts';
+
+/** What one request carries through the middleware chain. */
+export type AuditNote = { action: string; target?: string; detail?: Record<string, unknown>; always?: boolean };
+
+export type SessionInfo = { idHash: string; userId: string; stage: 'password' | 'enrol' | 'active'; csrf: string };
+
+export type Env = {
+  Variables: {
+    lang: Lang;
+    t: Translate;
+    principal: Principal | null;
+    session: SessionInfo | null;
+    audit: AuditNote | null;
+    sourceAddress: string;
+  };
+};

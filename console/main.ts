@@ -1,0 +1,68 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { firstStart } from './bootstrap.ts';
+import { loadConfig } from './config.ts';
+import { buildDeps } from './deps.ts';
+import { createLogger } from './logger.ts';
+import { createRegistry } from './metrics/registry.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import { openStore } from './store/open.ts';
+
+/**
+ * The console process: open the store, migrate, seed a first start, listen; on SIGTERM stop
+ * accepting, let requests in flight finish, close the store.
+ */
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const store = openStore(config.databaseUrl);
+logger.info('opening store', { store: store.describe });
+const applied = await migrateToLatest(store.db as never);
+if (applied.length) logger.info('applied migrations', { migrations: applied });
+
+const deps = buildDeps({ config, store, logger, registry: createRegistry() });
+const first = await firstStart({ ...deps, demo: config.demo, adminPassword: config.adminPassword });
+const app = createApp(deps);
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  logger.info('console listening', { port: info.port, store: store.describe });
+  const url = `http://localhost:${info.port}/`;
+  if (first.adminCreated) {
+    // Printed once, to the operator's terminal, never to the structured log.
+    process.stdout.write(
+      `${[
+        '',
+        `  First start: sign in at ${url} as user "admin" (system administrator)`,
+        first.generatedPassword
+          ? `  with the generated password: ${first.generatedPassword}`
+          : '  with the password in CONSOLE_ADMIN_PASSWORD.',
+        '  You will be asked to enrol an authenticator app (TOTP) at first sign-in.',
+        '  Create the security and audit administrators with:',
+        '    npm run admin -- create-user secadmin --role security-admin',
+        '    npm run admin -- create-user auditor --role audit-admin',
+        '',
+      ].join('\n')}\n`,
+    );
+  }
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info('shutting down', { signal });
+  const force = setTimeout(() => {
+    logger.warn('requests still in flight at the grace deadline; closing anyway');
+    process.exit(1);
+  }, config.shutdownGraceMs);
+  force.unref();
+  // close() stops accepting and resolves once every open request has been answered.
+  server.close(async () => {
+    await store.db.destroy();
+    logger.info('stopped');
+    process.exit(0);
+  });
+  // Idle keep-alive connections would hold close() open until they time out.
+  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

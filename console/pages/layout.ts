@@ -1,0 +1,99 @@
+import type { Context } from 'hono';
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { holds, primaryRole } from '../../core/principal.ts';
+import type { Permission } from '../../core/roles.ts';
+import type { Env } from '../http/env.ts';
+import type { MessageKey } from '../i18n/negotiate.ts';
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+type NavItem = { href: string; label: MessageKey; permission: Permission | null };
+const nav: NavItem[] = [
+  { href: '/', label: 'nav.home', permission: null },
+  { href: '/departments', label: 'nav.departments', permission: 'org:read' },
+  { href: '/users', label: 'nav.users', permission: 'accounts:read' },
+  { href: '/audit', label: 'nav.audit', permission: 'audit:read' },
+];
+
+/** The link that switches language and comes back to the same page. */
+function langSwitchHref(c: Context<Env>): string {
+  const url = new URL(c.req.url);
+  url.searchParams.set('lang', c.get('lang') === 'en' ? 'zh-CN' : 'en');
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * The frame of every signed-in page: header with navigation for what the role may open, the
+ * demo banner, the language switch and sign-out. Pages read without JavaScript; htmx only
+ * makes lists update in place.
+ */
+export function layout(c: Context<Env>, opts: { title: string; body: Html; demo?: boolean; active?: string }): Html {
+  const t = c.get('t');
+  const p = c.get('principal');
+  const session = c.get('session');
+  const items = nav.filter((n) => p && (n.permission === null || holds(p, n.permission)));
+  return html`<!doctype html>
+<html lang="${c.get('lang')}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${opts.title} · ${t('app.short')}</title>
+<link rel="stylesheet" href="/static/console.css">
+<script src="/static/htmx.min.js" defer></script>
+</head>
+<body>
+<header class="top">
+  <a class="brand" href="/">${t('app.title')}</a>
+  ${opts.demo ? html`<span class="badge demo" title="${t('app.demoNote')}">${t('app.demo')}</span>` : ''}
+  <nav>${items.map((n) => html`<a href="${n.href}"${opts.active === n.href ? raw(' aria-current="page"') : ''}>${t(n.label)}</a>`)}</nav>
+  <div class="who">
+    <a class="lang" href="${langSwitchHref(c)}" hreflang="${c.get('lang') === 'en' ? 'zh-CN' : 'en'}">${t('lang.switch')}</a>
+    ${
+      p && session
+        ? html`<span>${t('nav.signedInAs', { user: p.name, role: t(`role.${primaryRole(p)}` as MessageKey) })}</span>
+    <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${session.csrf}"><button type="submit" class="link">${t('nav.logout')}</button></form>`
+        : ''
+    }
+  </div>
+</header>
+${opts.demo ? html`<p class="demo-note">${t('app.demoNote')}</p>` : ''}
+<main>
+<h1>${opts.title}</h1>
+${opts.body}
+</main>
+</body>
+</html>`;
+}
+
+/** A page with no session: sign-in, enrolment. */
+export function bareLayout(c: Context<Env>, title: string, body: Html): Html {
+  const t = c.get('t');
+  return html`<!doctype html>
+<html lang="${c.get('lang')}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${t('app.short')}</title>
+<link rel="stylesheet" href="/static/console.css">
+</head>
+<body class="bare">
+<main class="card">
+<p class="brand">${t('app.title')}</p>
+<p class="lang"><a href="${langSwitchHref(c)}">${t('lang.switch')}</a></p>
+<h1>${title}</h1>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** The hidden CSRF field every state-changing form carries. */
+export function csrfField(c: Context<Env>): Html {
+  return html`<input type="hidden" name="_csrf" value="${c.get('session')?.csrf ?? ''}">`;
+}
+
+/** A field's error message under the input, in the page's language. */
+export function fieldError(message: string | undefined): Html {
+  return message ? html`<p class="field-error" role="alert">${message}</p>` : html``;
+}

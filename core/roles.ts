@@ -1,0 +1,64 @@
+/**
+ * Roles and what each may do. The three administrator roles of MLPS level 3 (system, security,
+ * audit) are separated: no account holds two of them.
+ */
+
+export const roles = [
+  'system-admin',
+  'security-admin',
+  'audit-admin',
+  'cloud-operator',
+  'network-operator',
+  'department-user',
+  'viewer',
+] as const;
+export type Role = (typeof roles)[number];
+
+/** The administrator roles that must stay in separate hands. */
+export const separatedRoles: readonly Role[] = ['system-admin', 'security-admin', 'audit-admin'];
+
+export const permissions = ['org:read', 'org:write', 'accounts:read', 'accounts:write', 'audit:read'] as const;
+export type Permission = (typeof permissions)[number];
+
+const grants: Record<Role, readonly Permission[]> = {
+  // Runs the platform: the organisation model, sites, configuration.
+  'system-admin': ['org:read', 'org:write'],
+  // Decides who may do what: accounts, roles, tokens, unlocks.
+  'security-admin': ['org:read', 'accounts:read', 'accounts:write'],
+  // Reads and verifies the audit trail; changes nothing.
+  'audit-admin': ['org:read', 'audit:read'],
+  'cloud-operator': ['org:read'],
+  'network-operator': ['org:read'],
+  // Sees its own department only (enforced by scope, not by permission).
+  'department-user': ['org:read'],
+  viewer: ['org:read'],
+};
+
+/** Whether a role carries a permission. */
+export function can(role: Role, permission: Permission): boolean {
+  return grants[role].includes(permission);
+}
+
+/** Every role that carries a permission (used by the authorisation-matrix test and the docs). */
+export function rolesWith(permission: Permission): Role[] {
+  return roles.filter((r) => can(r, permission));
+}
+
+/** Whether a role needs a second factor: every role except the read-only viewer. */
+export function requiresSecondFactor(role: Role): boolean {
+  return role !== 'viewer';
+}
+
+/** Whether a role is confined to exactly one department. */
+export function isDepartmentScoped(role: Role): boolean {
+  return role === 'department-user';
+}
+
+/**
+ * Checks a set of roles for one account against the separation of duties: returns the clashing
+ * pair, or null when the set is allowed.
+ */
+export function separationClash(held: readonly Role[]): [Role, Role] | null {
+  const admins = held.filter((r) => separatedRoles.includes(r));
+  return admins.length > 1 ? [admins[0]!, admins[1]!] : null;
+}
