@@ -65,12 +65,7 @@ function entryFor(c: Context<Env>) {
     role: principal ? primaryRole(principal) : 'anonymous',
     action: note?.action ?? `${c.req.method} ${route}`,
     target: note?.target ?? c.req.path,
-    outcome:
-      status < 400
-        ? ('success' as const)
-        : status === 401 || status === 403
-          ? ('denied' as const)
-          : ('failure' as const),
+    outcome: outcomeOf(status),
     source: c.get('sourceAddress') ?? 'local',
     detail: {
       status,
@@ -88,4 +83,10 @@ export function safeRoutePath(c: Context<Env>): string {
   } catch {
     return 'unmatched';
   }
+}
+
+/** Refusals of identity or permission (401, 403, lockout 423) are 'denied'; other errors 'failure'. */
+function outcomeOf(status: number): 'success' | 'denied' | 'failure' {
+  if (status < 400) return 'success';
+  return status === 401 || status === 403 || status === 423 ? 'denied' : 'failure';
 }

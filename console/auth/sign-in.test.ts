@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestConsole, testConsole, testPassword } from '../testing/harness.ts';
+import { currentCode } from './totp.ts';
+
+describe('sign-in with password and TOTP', () => {
+  let t: TestConsole;
+  beforeEach(async () => {
+    t = await testConsole({ demo: false });
+  });
+  afterEach(() => t.dispose());
+
+  const post = (path: string, body: unknown, init: { cookie?: string; csrf?: string } = {}) =>
+    t.request(path, { method: 'POST', body: JSON.stringify(body), ...init });
+
+  it('asks a new admin to enrol TOTP, then signs in with the code', async () => {
+    const first = await post('/api/v1/session', { username: 'admin', password: testPassword });
+    expect(first.status).toBe(200);
+    const state = await first.json();
+    expect(state.stage).toBe('enrol');
+    expect(state.totpUri).toMatch(/^otpauth:\/\/totp\//);
+    const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(first.headers.getSetCookie()[0]).toMatch(/HttpOnly/);
+    expect(first.headers.getSetCookie()[0]).toMatch(/SameSite=Strict/);
+
+    // Not signed in yet: the API refuses.
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
+
+    const code = currentCode(state.totpSecret, t.clock.now());
+    const second = await post('/api/v1/session/totp', { code }, { cookie, csrf: state.csrfToken });
+    expect(second.status).toBe(200);
+    const active = second.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(active).not.toBe(cookie); // a new session id after the second factor
+    expect((await t.request('/api/v1/departments', { cookie: active })).status).toBe(200);
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
+  });
+
+  it('refuses a replayed TOTP code', async () => {
+    await t.signIn('ops1', ['cloud-operator']);
+    const secret = t.totpSecretOf('ops1')!;
+    const first = await post('/api/v1/session', {
+      username: 'ops1',
+      password: testPassword,
+      code: currentCode(secret, t.clock.now()),
+    });
+    expect(first.status).toBe(401);
+    expect((await first.json()).error.code).toBe('bad_totp');
+  });
+
+  it('locks the account after 5 failed attempts for 15 minutes, and audits each', async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await post('/api/v1/session', { username: 'admin', password: 'wrong password!' });
+      expect(res.status).toBe(401);
+    }
+    const fifth = await post('/api/v1/session', { username: 'admin', password: 'wrong password!' });
+    expect(fifth.status).toBe(423);
+    // Even the right password is refused while locked.
+    expect((await post('/api/v1/session', { username: 'admin', password: testPassword })).status).toBe(423);
+    t.clock.advance(15 * 60_000 + 1000);
+    expect((await post('/api/v1/session', { username: 'admin', password: testPassword })).status).toBe(200);
+
+    const records = await t.deps.audit.list({ action: 'session.sign-in', limit: 100 });
+    expect(records.filter((r) => r.outcome === 'denied')).toHaveLength(6);
+    expect(records.every((r) => r.actor === 'admin')).toBe(true);
+    // The password never reaches the audit log or the logs.
+    expect(JSON.stringify(records)).not.toContain('wrong password');
+    expect(t.logger.lines.join('')).not.toContain('wrong password');
+  });
+
+  it('ends a session after 30 minutes without activity', async () => {
+    const { cookie } = await t.signIn('ops2', ['cloud-operator']);
+    t.clock.advance(29 * 60_000);
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(200);
+    t.clock.advance(29 * 60_000);
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(200);
+    t.clock.advance(31 * 60_000);
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
+  });
+
+  it('requires the CSRF token for cookie-authenticated changes', async () => {
+    const { cookie, csrf } = await t.signIn('sys2', ['system-admin']);
+    const body = JSON.stringify({ code: 'X-1', name: '测试局', level: 'provincial', region: '340000' });
+    const without = await t.request('/api/v1/departments', { method: 'POST', cookie, body });
+    expect(without.status).toBe(403);
+    expect((await without.json()).error.code).toBe('csrf');
+    const withToken = await t.request('/api/v1/departments', { method: 'POST', cookie, csrf, body });
+    expect(withToken.status).toBe(201);
+  });
+
+  it('signs out and the cookie stops working', async () => {
+    const { cookie, csrf } = await t.signIn('viewer1', ['viewer']);
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(200);
+    expect((await t.request('/api/v1/session', { method: 'DELETE', cookie, csrf })).status).toBe(204);
+    expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
+  });
+});
