@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestConsole, testConsole, testPassword } from '../testing/harness.ts';
+import { json, type TestConsole, testConsole, testPassword } from '../testing/harness.ts';
 import { currentCode } from './totp.ts';
 
 describe('sign-in with password and TOTP', () => {
@@ -15,7 +15,7 @@ describe('sign-in with password and TOTP', () => {
   it('asks a new admin to enrol TOTP, then signs in with the code', async () => {
     const first = await post('/api/v1/session', { username: 'admin', password: testPassword });
     expect(first.status).toBe(200);
-    const state = await first.json();
+    const state = await json(first);
     expect(state.stage).toBe('enrol');
     expect(state.totpUri).toMatch(/^otpauth:\/\/totp\//);
     const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
@@ -43,7 +43,7 @@ describe('sign-in with password and TOTP', () => {
       code: currentCode(secret, t.clock.now()),
     });
     expect(first.status).toBe(401);
-    expect((await first.json()).error.code).toBe('bad_totp');
+    expect((await json(first)).error.code).toBe('bad_totp');
   });
 
   it('locks the account after 5 failed attempts for 15 minutes, and audits each', async () => {
@@ -81,7 +81,7 @@ describe('sign-in with password and TOTP', () => {
     const body = JSON.stringify({ code: 'X-1', name: '测试局', level: 'provincial', region: '340000' });
     const without = await t.request('/api/v1/departments', { method: 'POST', cookie, body });
     expect(without.status).toBe(403);
-    expect((await without.json()).error.code).toBe('csrf');
+    expect((await json(without)).error.code).toBe('csrf');
     const withToken = await t.request('/api/v1/departments', { method: 'POST', cookie, csrf, body });
     expect(withToken.status).toBe(201);
   });

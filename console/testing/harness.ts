@@ -16,6 +16,11 @@ export type TestConsole = Awaited<ReturnType<typeof testConsole>>;
 
 export const testPassword = 'correct horse battery staple';
 
+/** A response's JSON body, loosely typed for assertions. */
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}
+
 export async function testConsole(
   opts: { store?: () => Promise<TestStore>; demo?: boolean; config?: Partial<Config> } = {},
 ) {
