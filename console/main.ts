@@ -14,7 +14,7 @@ import { openStore } from './store/open.ts';
  */
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const store = openStore(config.databaseUrl);
+const store = openStore(config.databaseUrl, (err) => logger.warn('store connection lost', { err: err.message }));
 logger.info('opening store', { store: store.describe });
 const applied = await migrateToLatest(store.db as never);
 if (applied.length) logger.info('applied migrations', { migrations: applied });

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../../core/principal.ts';
 import { roles } from '../../core/roles.ts';
+import { needs } from '../http/guard.ts';
 import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import { type AccountsService, newTokenInput, newUserInput } from './service.ts';
@@ -42,6 +42,7 @@ const routes = {
     path: '/users',
     tags,
     security,
+    middleware: [needs('accounts:read')] as const,
     summary: 'Accounts',
     responses: { 200: jsonOk(z.object({ items: z.array(user) }), 'All accounts'), ...errorResponses },
   }),
@@ -50,6 +51,7 @@ const routes = {
     path: '/users',
     tags,
     security,
+    middleware: [needs('accounts:write')] as const,
     summary: 'Create an account (TOTP is enrolled at first sign-in)',
     request: { body: json(newUserInput) },
     responses: { 201: jsonOk(user, 'Created'), ...errorResponses },
@@ -59,6 +61,7 @@ const routes = {
     path: '/users/{username}/password',
     tags,
     security,
+    middleware: [needs('accounts:write')] as const,
     summary: "Set a new password; ends the user's sessions and clears the lockout",
     request: { params: usernameParam, body: json(z.strictObject({ password: z.string().min(12).max(200) })) },
     responses: { 204: { description: 'Done' }, ...errorResponses },
@@ -68,6 +71,7 @@ const routes = {
     path: '/users/{username}/unlock',
     tags,
     security,
+    middleware: [needs('accounts:write')] as const,
     summary: 'Clear a lockout after failed sign-ins',
     request: { params: usernameParam },
     responses: { 204: { description: 'Done' }, ...errorResponses },
@@ -77,6 +81,7 @@ const routes = {
     path: '/users/{username}/totp-reset',
     tags,
     security,
+    middleware: [needs('accounts:write')] as const,
     summary: 'Forget the TOTP enrolment (lost device); the user enrols again at next sign-in',
     request: { params: usernameParam },
     responses: { 204: { description: 'Done' }, ...errorResponses },
@@ -86,6 +91,7 @@ const routes = {
     path: '/tokens',
     tags,
     security,
+    middleware: [needs('accounts:read')] as const,
     summary: 'API tokens (never their secrets)',
     responses: { 200: jsonOk(z.object({ items: z.array(token) }), 'All tokens'), ...errorResponses },
   }),
@@ -94,6 +100,7 @@ const routes = {
     path: '/tokens',
     tags,
     security,
+    middleware: [needs('accounts:write')] as const,
     summary: 'Create an API token; its secret is in this response only',
     request: { body: json(newTokenInput) },
     responses: { 201: jsonOk(z.object({ token: z.string(), item: token }), 'Created'), ...errorResponses },
@@ -103,6 +110,7 @@ const routes = {
     path: '/tokens/{id}',
     tags,
     security,
+    middleware: [needs('accounts:write')] as const,
     summary: 'Revoke an API token',
     request: { params: z.object({ id: z.string().min(1).max(64) }) },
     responses: { 200: jsonOk(token, 'Revoked'), ...errorResponses },
@@ -113,50 +121,42 @@ const routes = {
 export function accountsApi({ accounts }: { accounts: AccountsService }) {
   return apiArea()
     .openapi(routes.listUsers, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:read');
       return c.json({ items: await accounts.listUsers() }, 200);
     })
     .openapi(routes.createUser, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:write');
       const { password: _secret, ...shown } = c.req.valid('json');
       c.set('audit', { action: 'user.create', target: `user:${shown.username}`, detail: shown });
       return c.json(await accounts.createUser(c.req.valid('json')), 201);
     })
     .openapi(routes.resetPassword, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:write');
       const { username } = c.req.valid('param');
       c.set('audit', { action: 'user.password-reset', target: `user:${username}` });
       await accounts.resetPassword(username, c.req.valid('json').password);
       return c.body(null, 204);
     })
     .openapi(routes.unlock, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:write');
       const { username } = c.req.valid('param');
       c.set('audit', { action: 'user.unlock', target: `user:${username}` });
       await accounts.unlock(username);
       return c.body(null, 204);
     })
     .openapi(routes.resetTotp, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:write');
       const { username } = c.req.valid('param');
       c.set('audit', { action: 'user.totp-reset', target: `user:${username}` });
       await accounts.resetTotp(username);
       return c.body(null, 204);
     })
     .openapi(routes.listTokens, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:read');
       return c.json({ items: await accounts.listTokens() }, 200);
     })
     .openapi(routes.createToken, async (c) => {
       const p = requirePrincipal(c);
-      requirePermission(p, 'accounts:write');
       const body = c.req.valid('json');
       c.set('audit', { action: 'token.create', target: `token:${body.name}`, detail: body });
       const { token: secret, view } = await accounts.createToken(body, p.name);
       return c.json({ token: secret, item: view }, 201);
     })
     .openapi(routes.revokeToken, async (c) => {
-      requirePermission(requirePrincipal(c), 'accounts:write');
       const { id } = c.req.valid('param');
       c.set('audit', { action: 'token.revoke', target: `token:${id}` });
       return c.json(await accounts.revokeToken(id), 200);

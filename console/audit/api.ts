@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { formatCsv } from '../../core/csv.ts';
-import { requirePermission } from '../../core/principal.ts';
+import { needs } from '../http/guard.ts';
 import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import type { AuditFilter, AuditRecord, AuditService } from './service.ts';
@@ -41,6 +41,7 @@ const routes = {
     path: '/audit',
     tags,
     security,
+    middleware: [needs('audit:read')] as const,
     summary: 'Audit records, newest first (page with `before` = the last seq seen)',
     request: { query: auditQuery },
     responses: {
@@ -53,6 +54,7 @@ const routes = {
     path: '/audit/verify',
     tags,
     security,
+    middleware: [needs('audit:read')] as const,
     summary: 'Verify the hash chain; names the first broken record',
     responses: {
       200: jsonOk(
@@ -72,6 +74,7 @@ const routes = {
     path: '/audit/export',
     tags,
     security,
+    middleware: [needs('audit:read')] as const,
     summary: 'Export matching audit records as CSV',
     request: { query: auditQuery.omit({ before: true, limit: true }) },
     responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
@@ -127,19 +130,16 @@ export async function allMatching(audit: AuditService, filter: AuditFilter): Pro
 export function auditApi({ audit }: { audit: AuditService }) {
   return apiArea()
     .openapi(routes.list, async (c) => {
-      requirePermission(requirePrincipal(c), 'audit:read');
       const q = c.req.valid('query');
       const items = await audit.list(q);
       return c.json({ items, nextBefore: items.length === q.limit ? items.at(-1)!.seq : null }, 200);
     })
     .openapi(routes.verify, async (c) => {
-      requirePermission(requirePrincipal(c), 'audit:read');
       const result = await audit.verify();
       c.set('audit', { action: 'audit.verify', target: 'audit_log', detail: result, always: true });
       return c.json(result, 200);
     })
     .openapi(routes.export, async (c) => {
-      requirePermission(requirePrincipal(c), 'audit:read');
       const q = c.req.valid('query');
       c.set('audit', { action: 'audit.export', target: 'audit_log', detail: q, always: true });
       return c.body(auditCsv(await allMatching(audit, q)), 200, {

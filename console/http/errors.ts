@@ -39,6 +39,10 @@ export function errorBody(error: unknown, t: Translate, ref: string): ErrorBody 
   if (error instanceof HTTPException && error.status === 413) {
     return { error: { code: 'payload_too_large', message: t('error.payload_too_large', { limit: '1 MiB' }) } };
   }
+  if (error instanceof HTTPException && error.status === 400) {
+    // Hono's validator throws this when the body does not parse as JSON.
+    return { error: { code: 'bad_json', message: t('error.bad_json') } };
+  }
   if (error instanceof HTTPException && error.status < 500) {
     return { error: { code: `http_${error.status}`, message: error.message } };
   }

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { departmentLevels, regionKinds, siteRoles } from '../../core/org.ts';
-import { requireDepartmentInScope, requirePermission } from '../../core/principal.ts';
+import { requireDepartmentInScope } from '../../core/principal.ts';
+import { needs } from '../http/guard.ts';
 import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import { departmentBody, departmentPatch, departmentSorts, type OrgService } from './service.ts';
@@ -36,6 +37,7 @@ const routes = {
     path: '/departments',
     tags,
     security,
+    middleware: [needs('org:read')] as const,
     summary: 'List departments (filter by level, region, text; keyset pages)',
     request: { query: listQuery },
     responses: {
@@ -51,6 +53,7 @@ const routes = {
     path: '/departments/export',
     tags,
     security,
+    middleware: [needs('org:read')] as const,
     summary: 'Export departments as CSV (same filters as the list)',
     request: { query: listQuery.omit({ limit: true, cursor: true }) },
     responses: { 200: { description: 'CSV, UTF-8 with BOM', content: csv }, ...errorResponses },
@@ -60,6 +63,7 @@ const routes = {
     path: '/departments/{code}',
     tags,
     security,
+    middleware: [needs('org:read')] as const,
     summary: 'One department',
     request: { params: codeParam },
     responses: { 200: jsonOk(department, 'The department'), ...errorResponses },
@@ -69,6 +73,7 @@ const routes = {
     path: '/departments',
     tags,
     security,
+    middleware: [needs('org:write')] as const,
     summary: 'Create a department',
     request: { body: { required: true, content: { 'application/json': { schema: departmentBody } } } },
     responses: { 201: jsonOk(department, 'Created'), ...errorResponses },
@@ -78,6 +83,7 @@ const routes = {
     path: '/departments/{code}',
     tags,
     security,
+    middleware: [needs('org:write')] as const,
     summary: 'Change a department',
     request: {
       params: codeParam,
@@ -90,6 +96,7 @@ const routes = {
     path: '/departments/import',
     tags,
     security,
+    middleware: [needs('org:write')] as const,
     summary: 'Import departments from CSV: all lines or none',
     request: { body: { required: true, content: csv } },
     responses: { 200: jsonOk(z.object({ created: z.number(), updated: z.number() }), 'Imported'), ...errorResponses },
@@ -99,6 +106,7 @@ const routes = {
     path: '/regions',
     tags,
     security,
+    middleware: [needs('org:read')] as const,
     summary: 'Administrative regions (province, cities, counties)',
     responses: {
       200: jsonOk(
@@ -122,6 +130,7 @@ const routes = {
     path: '/sites',
     tags,
     security,
+    middleware: [needs('org:read')] as const,
     summary: 'Data-centre sites and their roles',
     responses: {
       200: jsonOk(
@@ -148,12 +157,10 @@ export function orgApi({ org }: { org: OrgService }) {
   return apiArea()
     .openapi(routes.list, async (c) => {
       const p = requirePrincipal(c);
-      requirePermission(p, 'org:read');
       return c.json(await org.listDepartments(p, c.req.valid('query')), 200);
     })
     .openapi(routes.export, async (c) => {
       const p = requirePrincipal(c);
-      requirePermission(p, 'org:read');
       c.set('audit', { action: 'department.export', target: 'departments', always: true });
       const body = await org.exportDepartments(p, c.req.valid('query'));
       return c.body(body, 200, {
@@ -163,19 +170,16 @@ export function orgApi({ org }: { org: OrgService }) {
     })
     .openapi(routes.get, async (c) => {
       const p = requirePrincipal(c);
-      requirePermission(p, 'org:read');
       const { code } = c.req.valid('param');
       requireDepartmentInScope(p, code);
       return c.json(await org.getDepartment(code), 200);
     })
     .openapi(routes.create, async (c) => {
-      requirePermission(requirePrincipal(c), 'org:write');
       const body = c.req.valid('json');
       c.set('audit', { action: 'department.create', target: `department:${body.code}` });
       return c.json(await org.createDepartment(body), 201);
     })
     .openapi(routes.update, async (c) => {
-      requirePermission(requirePrincipal(c), 'org:write');
       const { code } = c.req.valid('param');
       c.set('audit', {
         action: 'department.update',
@@ -185,18 +189,15 @@ export function orgApi({ org }: { org: OrgService }) {
       return c.json(await org.updateDepartment(code, c.req.valid('json')), 200);
     })
     .openapi(routes.import, async (c) => {
-      requirePermission(requirePrincipal(c), 'org:write');
       c.set('audit', { action: 'department.import', target: 'departments' });
       const outcome = await org.importDepartments(await c.req.text());
       c.set('audit', { action: 'department.import', target: 'departments', detail: outcome });
       return c.json(outcome, 200);
     })
     .openapi(routes.regions, async (c) => {
-      requirePermission(requirePrincipal(c), 'org:read');
       return c.json({ items: await org.listRegions() }, 200);
     })
     .openapi(routes.sites, async (c) => {
-      requirePermission(requirePrincipal(c), 'org:read');
       return c.json({ items: await org.listSites() }, 200);
     });
 }

@@ -179,7 +179,8 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
       const current = await this.getDepartment(code);
       const patch = departmentPatch.safeParse(raw);
       if (!patch.success) throw new Invalid(zodProblems(patch.error));
-      const input = await validDepartment({ ...current, ...patch.data, code });
+      const { name, level, region } = current;
+      const input = await validDepartment({ name, level, region, ...patch.data, code });
       await uow
         .db()
         .updateTable('departments')

@@ -18,9 +18,12 @@ const pgTypes = {
  * Opens the store named by a DATABASE_URL: `postgres://…` for PostgreSQL, `sqlite:/path.db`
  * (or a bare path) for an SQLite file. The SQLite file's folder is created if missing.
  */
-export function openStore(url: string): Store {
+export function openStore(url: string, onPoolError: (err: Error) => void = () => {}): Store {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on next use.
+    pool.on('error', onPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: dialectOf(db as Kysely<unknown>), describe: `postgres ${redactUrl(url)}` };
   }

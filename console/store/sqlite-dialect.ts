@@ -1,5 +1,14 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteStatement,
+} from 'kysely';
 
 /**
  * Kysely's SqliteDialect speaks the better-sqlite3 interface; this adapts Node's built-in
@@ -7,7 +16,29 @@ import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely
  * cached because preparing dominates the cost of the small queries a console runs.
  */
 export function nodeSqliteDialect(path: string): SqliteDialect {
-  return new SqliteDialect({ database: async () => openNodeSqlite(path) });
+  return new ImmediateSqliteDialect({ database: async () => openNodeSqlite(path) });
+}
+
+/**
+ * Transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait for it
+ * (busy_timeout), instead of failing with SQLITE_BUSY when another process — the admin command,
+ * a backup — wrote between their first read and first write.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #settings: SqliteDialectConfig;
+  constructor(settings: SqliteDialectConfig) {
+    super(settings);
+    this.#settings = settings;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 const statementCacheSize = 256;
