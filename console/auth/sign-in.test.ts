@@ -1,18 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends, postgresAvailable } from '../store/testing.ts';
 import { json, type TestConsole, testConsole, testPassword } from '../testing/harness.ts';
 import { currentCode } from './totp.ts';
 
-describe('sign-in with password and TOTP', () => {
+const pgUp = await postgresAvailable();
+
+describe.each(backends)('sign-in with password and TOTP on $name', ({ name, open }) => {
+  const enabled = name === 'sqlite' || pgUp;
   let t: TestConsole;
   beforeEach(async () => {
-    t = await testConsole({ demo: false });
+    if (!enabled) return;
+    t = await testConsole({ demo: false, store: open });
   });
-  afterEach(() => t.dispose());
+  afterEach(async () => {
+    if (enabled) await t.dispose();
+  });
 
   const post = (path: string, body: unknown, init: { cookie?: string; csrf?: string } = {}) =>
     t.request(path, { method: 'POST', body: JSON.stringify(body), ...init });
 
-  it('asks a new admin to enrol TOTP, then signs in with the code', async () => {
+  it.runIf(enabled)('asks a new admin to enrol TOTP, then signs in with the code', async () => {
     const first = await post('/api/v1/session', { username: 'admin', password: testPassword });
     expect(first.status).toBe(200);
     const state = await json(first);
@@ -34,7 +41,7 @@ describe('sign-in with password and TOTP', () => {
     expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
   });
 
-  it('refuses a replayed TOTP code', async () => {
+  it.runIf(enabled)('refuses a replayed TOTP code', async () => {
     await t.signIn('ops1', ['cloud-operator']);
     const secret = t.totpSecretOf('ops1')!;
     const first = await post('/api/v1/session', {
@@ -46,7 +53,7 @@ describe('sign-in with password and TOTP', () => {
     expect((await json(first)).error.code).toBe('bad_totp');
   });
 
-  it('locks the account after 5 failed attempts for 15 minutes, and audits each', async () => {
+  it.runIf(enabled)('locks the account after 5 failed attempts for 15 minutes, and audits each', async () => {
     for (let i = 0; i < 4; i++) {
       const res = await post('/api/v1/session', { username: 'admin', password: 'wrong password!' });
       expect(res.status).toBe(401);
@@ -66,7 +73,7 @@ describe('sign-in with password and TOTP', () => {
     expect(t.logger.lines.join('')).not.toContain('wrong password');
   });
 
-  it('ends a session after 30 minutes without activity', async () => {
+  it.runIf(enabled)('ends a session after 30 minutes without activity', async () => {
     const { cookie } = await t.signIn('ops2', ['cloud-operator']);
     t.clock.advance(29 * 60_000);
     expect((await t.request('/api/v1/departments', { cookie })).status).toBe(200);
@@ -76,7 +83,7 @@ describe('sign-in with password and TOTP', () => {
     expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
   });
 
-  it('requires the CSRF token for cookie-authenticated changes', async () => {
+  it.runIf(enabled)('requires the CSRF token for cookie-authenticated changes', async () => {
     const { cookie, csrf } = await t.signIn('sys2', ['system-admin']);
     const body = JSON.stringify({ code: 'X-1', name: '测试局', level: 'provincial', region: '340000' });
     const without = await t.request('/api/v1/departments', { method: 'POST', cookie, body });
@@ -86,7 +93,7 @@ describe('sign-in with password and TOTP', () => {
     expect(withToken.status).toBe(201);
   });
 
-  it('signs out and the cookie stops working', async () => {
+  it.runIf(enabled)('signs out and the cookie stops working', async () => {
     const { cookie, csrf } = await t.signIn('viewer1', ['viewer']);
     expect((await t.request('/api/v1/departments', { cookie })).status).toBe(200);
     expect((await t.request('/api/v1/session', { method: 'DELETE', cookie, csrf })).status).toBe(204);
