@@ -3,7 +3,7 @@ import { roles } from '../../core/roles.ts';
 import { needs } from '../http/guard.ts';
 import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
-import { type AccountsService, newTokenInput, newUserInput } from './service.ts';
+import { type AccountsService, newTokenInput, newUserInput, userChanges } from './service.ts';
 
 const user = z
   .object({
@@ -55,6 +55,16 @@ const routes = {
     summary: 'Create an account (TOTP is enrolled at first sign-in)',
     request: { body: json(newUserInput) },
     responses: { 201: jsonOk(user, 'Created'), ...errorResponses },
+  }),
+  updateUser: createRoute({
+    method: 'patch',
+    path: '/users/{username}',
+    tags,
+    security,
+    middleware: [needs('accounts:write')] as const,
+    summary: "Change roles, department, display name, or disable; ends the user's sessions",
+    request: { params: usernameParam, body: json(userChanges) },
+    responses: { 200: jsonOk(user, 'Changed'), ...errorResponses },
   }),
   resetPassword: createRoute({
     method: 'post',
@@ -127,6 +137,11 @@ export function accountsApi({ accounts }: { accounts: AccountsService }) {
       const { password: _secret, ...shown } = c.req.valid('json');
       c.set('audit', { action: 'user.create', target: `user:${shown.username}`, detail: shown });
       return c.json(await accounts.createUser(c.req.valid('json')), 201);
+    })
+    .openapi(routes.updateUser, async (c) => {
+      const { username } = c.req.valid('param');
+      c.set('audit', { action: 'user.update', target: `user:${username}`, detail: c.req.valid('json') });
+      return c.json(await accounts.updateUser(username, c.req.valid('json')), 200);
     })
     .openapi(routes.resetPassword, async (c) => {
       const { username } = c.req.valid('param');

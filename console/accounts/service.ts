@@ -20,6 +20,13 @@ export const newUserInput = z.strictObject({
 });
 export type NewUserInput = z.infer<typeof newUserInput>;
 
+export const userChanges = z.strictObject({
+  displayName: z.string().trim().min(1).max(100).optional(),
+  roles: z.array(z.enum(roles)).min(1).max(3).optional(),
+  department: z.string().trim().min(1).max(32).nullable().optional(),
+  disabled: z.boolean().optional(),
+});
+
 export const newTokenInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(roles),
@@ -115,6 +122,43 @@ export function createAccountsService({
         .values(held.map((role) => ({ user_id: id, role })))
         .execute();
       return this.getUser(input.username);
+    },
+
+    /**
+     * Changes roles, department, display name or the disabled flag. Any change to what the user
+     * may do ends their sessions, so it takes effect at once.
+     */
+    async updateUser(username: string, raw: unknown): Promise<UserView> {
+      const parsed = userChanges.safeParse(raw);
+      if (!parsed.success) throw new Invalid(zodProblems(parsed.error));
+      const change = parsed.data;
+      const user = await this.getUser(username);
+      const held = change.roles ? [...new Set(change.roles)] : user.roles;
+      const department = change.department !== undefined ? change.department : user.department;
+      const clash = separationClash(held);
+      if (clash) throw new Conflict('role_separation', { a: clash[0], b: clash[1] });
+      await checkScope(held, department, 'department');
+      const db = uow.db();
+      await db
+        .updateTable('users')
+        .set({
+          display_name: change.displayName ?? user.displayName,
+          department_code: department ?? null,
+          disabled: (change.disabled ?? user.disabled) ? 1 : 0,
+        })
+        .where('id', '=', user.id)
+        .execute();
+      if (change.roles) {
+        await db.deleteFrom('user_roles').where('user_id', '=', user.id).execute();
+        await db
+          .insertInto('user_roles')
+          .values(held.map((role) => ({ user_id: user.id, role })))
+          .execute();
+      }
+      if (change.roles || change.department !== undefined || change.disabled) {
+        await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      }
+      return this.getUser(username);
     },
 
     async getUser(username: string): Promise<UserView> {
@@ -258,6 +302,13 @@ export function createAccountsService({
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) return null;
+      // Recorded at most once a minute, so reads stay reads under load.
+      const at = now();
+      if (!row.last_used_at || at.getTime() - Date.parse(row.last_used_at) > 60_000) {
+        await uow.inTransaction(() =>
+          uow.db().updateTable('api_tokens').set({ last_used_at: at.toISOString() }).where('id', '=', row.id).execute(),
+        );
+      }
       return {
         kind: 'token',
         id: row.id,
