@@ -2,7 +2,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { formatCsv } from '../../core/csv.ts';
 import { needs } from '../http/guard.ts';
 import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
-import { requirePrincipal } from '../http/principal.ts';
 import type { AuditFilter, AuditRecord, AuditService } from './service.ts';
 
 const record = z
