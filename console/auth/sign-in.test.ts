@@ -67,7 +67,7 @@ describe.each(backends)('sign-in with password and TOTP on $name', ({ name, open
 
     const records = await t.deps.audit.list({ action: 'session.sign-in', limit: 100 });
     expect(records.filter((r) => r.outcome === 'denied')).toHaveLength(6);
-    expect(records.every((r) => r.actor === 'admin')).toBe(true);
+    expect(records.every((r) => r.actor === 'admin' && r.role === 'system-admin')).toBe(true);
     // The password never reaches the audit log or the logs.
     expect(JSON.stringify(records)).not.toContain('wrong password');
     expect(t.logger.lines.join('')).not.toContain('wrong password');

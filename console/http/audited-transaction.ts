@@ -26,7 +26,12 @@ export function auditedTransaction({
   audit: AuditService;
   selfTransacting: (path: string) => boolean;
 }) {
-  const record = (c: Context<Env>) => audit.append(entryFor(c));
+  const record = async (c: Context<Env>) => {
+    const entry = entryFor(c);
+    // A sign-in has no principal yet; record the role of the account it names, if any.
+    if (!c.get('principal') && entry.actor !== 'anonymous') entry.role = await roleOfUsername(uow, entry.actor);
+    return audit.append(entry);
+  };
 
   return createMiddleware<Env>(async (c, next) => {
     if (reads.has(c.req.method)) {
@@ -54,6 +59,18 @@ export function auditedTransaction({
   });
 }
 
+async function roleOfUsername(uow: UnitOfWork, username: string): Promise<string> {
+  const row = await uow
+    .db()
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .select('user_roles.role')
+    .where('users.username', '=', username)
+    .orderBy('user_roles.role')
+    .executeTakeFirst();
+  return row?.role ?? 'anonymous';
+}
+
 function entryFor(c: Context<Env>) {
   const note = c.get('audit');
   const principal = c.get('principal');
@@ -62,7 +79,7 @@ function entryFor(c: Context<Env>) {
   const route = safeRoutePath(c);
   return {
     actor: principal?.name ?? (note?.detail?.username as string | undefined) ?? 'anonymous',
-    role: principal ? primaryRole(principal) : 'anonymous',
+    role: principal ? primaryRole(principal) : ('anonymous' as string),
     action: note?.action ?? `${c.req.method} ${route}`,
     target: note?.target ?? c.req.path,
     outcome: outcomeOf(status),
