@@ -61,8 +61,11 @@ async function shutdown(signal: string) {
     logger.info('stopped');
     process.exit(0);
   });
-  // Idle keep-alive connections would hold close() open until they time out.
-  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  // Keep-alive connections would hold close() open until they time out: close each one as soon
+  // as it falls idle, i.e. once its last in-flight response has been sent.
+  const http = server as unknown as { closeIdleConnections?: () => void };
+  http.closeIdleConnections?.();
+  setInterval(() => http.closeIdleConnections?.(), 50).unref();
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -51,8 +51,7 @@ export type DepartmentCsvError = {
 };
 
 export type DepartmentsCsvResult =
-  | { ok: true; departments: Department[] }
-  | { ok: false; errors: DepartmentCsvError[] };
+  { ok: true; departments: Department[] } | { ok: false; errors: DepartmentCsvError[] };
 
 type HeaderMap = Partial<Record<DepartmentCsvColumn, string>>;
 

@@ -117,7 +117,7 @@ export function auditCsv(records: AuditRecord[]): string {
 /** Every record matching a filter, fetched page by page. */
 export async function allMatching(audit: AuditService, filter: AuditFilter): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];
-  for (let before: number | undefined; ; ) {
+  for (let before: number | undefined; ;) {
     const page = await audit.list({ ...filter, before, limit: 1000 });
     out.push(...page);
     if (page.length < 1000) return out;

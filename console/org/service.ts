@@ -1,3 +1,4 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { type DepartmentCsvError, formatDepartmentsCsv, parseDepartmentsCsv } from '../../core/departments-csv.ts';
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts';
 import {
@@ -11,6 +12,7 @@ import {
 import { isScoped, type Principal } from '../../core/principal.ts';
 import { zodProblems } from '../http/field-problems.ts';
 import { contains } from '../store/contains.ts';
+import type { Database } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -87,30 +89,50 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
       ]);
   }
 
+  /**
+   * The viewer's scope and the query's filters as one condition on departments alone, so the
+   * count needs no join; the region filter takes everything below the region (a city's counties).
+   */
+  function matching(viewer: Principal, f: DepartmentQuery) {
+    return (eb: ExpressionBuilder<Database, 'departments'>) => {
+      const parts: Expression<SqlBool>[] = [];
+      if (isScoped(viewer)) parts.push(eb('departments.code', '=', viewer.department ?? ''));
+      if (f.level) parts.push(eb('departments.level', '=', f.level));
+      if (f.region) {
+        const region = f.region;
+        const below = eb
+          .selectFrom('regions')
+          .select('regions.code')
+          .where((r) =>
+            r.or([
+              r('regions.code', '=', region),
+              r('regions.parent_code', '=', region),
+              r(
+                'regions.parent_code',
+                'in',
+                r.selectFrom('regions as r2').select('r2.code').where('r2.parent_code', '=', region),
+              ),
+            ]),
+          );
+        parts.push(eb('departments.region_code', 'in', below));
+      }
+      if (f.q) parts.push(eb.or([contains('departments.name', f.q), contains('departments.code', f.q)]));
+      return eb.and(parts);
+    };
+  }
+
   function filtered(viewer: Principal, f: DepartmentQuery) {
-    let q = base();
-    if (isScoped(viewer)) q = q.where('departments.code', '=', viewer.department ?? '');
-    if (f.level) q = q.where('departments.level', '=', f.level);
-    if (f.region) {
-      const region = f.region;
-      // A region filter includes everything below it: a city shows its counties' departments too.
-      q = q.where((eb) =>
-        eb.or([
-          eb('regions.code', '=', region),
-          eb('regions.parent_code', '=', region),
-          eb(
-            'regions.parent_code',
-            'in',
-            eb.selectFrom('regions as r2').select('r2.code').where('r2.parent_code', '=', region),
-          ),
-        ]),
-      );
-    }
-    if (f.q) {
-      const text = f.q;
-      q = q.where((eb) => eb.or([contains('departments.name', text), contains('departments.code', text)]));
-    }
-    return q;
+    return base().where(matching(viewer, f));
+  }
+
+  async function countMatching(viewer: Principal, f: DepartmentQuery): Promise<number> {
+    const { total } = await uow
+      .db()
+      .selectFrom('departments')
+      .where(matching(viewer, f))
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(total);
   }
 
   return {
@@ -133,14 +155,11 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
         .orderBy('departments.code', desc ? 'desc' : 'asc')
         .limit(limit + 1)
         .execute();
-      const { total } = await filtered(viewer, f)
-        .clearSelect()
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
+      const total = await countMatching(viewer, f);
       const items = rows.slice(0, limit).map(toView);
       const last = items.at(-1);
       const nextCursor = rows.length > limit && last ? encodeCursor([sortValue(last, sort), last.code]) : null;
-      return { items, total: Number(total), nextCursor };
+      return { items, total, nextCursor };
     },
 
     async getDepartment(code: string): Promise<DepartmentView> {
@@ -260,8 +279,10 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
     },
 
     async countsByLevel(viewer: Principal): Promise<Record<DepartmentLevel, number>> {
-      const rows = await filtered(viewer, {})
-        .clearSelect()
+      const rows = await uow
+        .db()
+        .selectFrom('departments')
+        .where(matching(viewer, {}))
         .select(['departments.level', (eb) => eb.fn.countAll<number>().as('n')])
         .groupBy('departments.level')
         .execute();

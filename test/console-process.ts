@@ -1,0 +1,164 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { testPostgresUrl } from '../console/store/testing.ts';
+
+/**
+ * The real console as a separate process, for tests and benchmarks that cross process
+ * boundaries: `node console/main.ts` on a port the kernel picks (PORT=0), found from the
+ * "console listening" log line. Runs on the same Node as the caller (process.execPath).
+ */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+export type ConsoleProcess = {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output: () => string;
+  /** Resolves once a line of output matches. */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
+  exited: Promise<Exit>;
+  /** SIGTERM, then waits for the exit (SIGKILL after `timeoutMs`). */
+  stop: (timeoutMs?: number) => Promise<Exit>;
+};
+
+export async function startConsole({
+  databaseUrl,
+  env = {},
+  startTimeoutMs = 60_000,
+}: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+}): Promise<ConsoleProcess> {
+  const child = spawn(process.execPath, ['console/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const w of waiters) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+    for (const w of waiters) w();
+  });
+
+  function waitForOutput(pattern: RegExp, timeoutMs = startTimeoutMs): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const line = text.split('\n').find((l) => pattern.test(l));
+        if (line !== undefined) return done(() => resolve(line));
+        if (hasExited) done(() => reject(new Error(`console exited before printing ${pattern}:\n${text}`)));
+      };
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${text}`))),
+        timeoutMs,
+      );
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        settle();
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
+  async function stop(timeoutMs = 30_000): Promise<Exit> {
+    if (!hasExited) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  try {
+    const listening = await waitForOutput(/"msg":"console listening"/);
+    const port = (JSON.parse(listening) as { port: number }).port;
+    return { child, port, baseUrl: `http://127.0.0.1:${port}`, output: () => text, waitForOutput, exited, stop };
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+}
+
+/** Polls a URL until it answers 200; returns the milliseconds from `since` (performance.now()). */
+export async function waitUntilOk(url: string, since: number, timeoutMs = 60_000): Promise<number> {
+  const deadline = since + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return performance.now() - since;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() > deadline) throw new Error(`${url} not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Runs `npm run admin -- …` (the admin CLI) on a store; resolves with its output, rejects on failure. */
+export function runAdmin(databaseUrl: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['console/admin/cli.ts', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`admin ${args.join(' ')} exited ${code}:\n${out}`)),
+    );
+  });
+}
+
+/** Creates an API token through the admin CLI and returns the secret (its last output line). */
+export async function createToken(databaseUrl: string, name: string, role: string): Promise<string> {
+  const out = await runAdmin(databaseUrl, ['create-token', name, '--role', role]);
+  return out.trim().split('\n').at(-1)!.trim();
+}
+
+/**
+ * An empty PostgreSQL database on the server at TEST_POSTGRES_URL, for a console to migrate
+ * itself; `drop` removes it (even with the console's connections still open).
+ */
+export async function emptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `govops_proc_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const u = new URL(testPostgresUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: testPostgresUrl });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
