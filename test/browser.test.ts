@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentCode } from '../console/auth/totp.ts';
-import { type ConsoleProcess, repoRoot, runAdmin, startConsole } from './console-process.ts';
+import { postgresAvailable } from '../console/store/testing.ts';
+import { type ConsoleProcess, emptyPostgresDatabase, repoRoot, runAdmin, startConsole } from './console-process.ts';
 
 /**
  * A new user's first visit, in a real Chromium against the real console process: sign in,
@@ -22,15 +23,28 @@ if (!hasChromium) {
 const password = 'browser-test-password-1';
 const shots = join(repoRoot, 'test-results');
 
-describe.runIf(hasChromium)('console in a real browser', () => {
+const pgUp = await postgresAvailable();
+
+describe.runIf(hasChromium).each([
+  { backend: 'sqlite', enabled: true },
+  { backend: 'postgres', enabled: pgUp },
+])('console in a real browser on $backend', ({ backend, enabled }) => {
   let dir: string;
   let app: ConsoleProcess;
   let browser: Browser;
   let databaseUrl: string;
+  let dropDatabase = async () => {};
 
   beforeAll(async () => {
+    if (!enabled) return;
     dir = mkdtempSync(join(tmpdir(), 'govops-browser-'));
-    databaseUrl = `sqlite:${join(dir, 'console.db')}`;
+    if (backend === 'postgres') {
+      const db = await emptyPostgresDatabase();
+      databaseUrl = db.url;
+      dropDatabase = db.drop;
+    } else {
+      databaseUrl = `sqlite:${join(dir, 'console.db')}`;
+    }
     app = await startConsole({ databaseUrl, env: { CONSOLE_ADMIN_PASSWORD: password } });
     mkdirSync(shots, { recursive: true });
     browser = await chromium.launch({
@@ -50,7 +64,8 @@ describe.runIf(hasChromium)('console in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await dropDatabase();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Signs in through the forms, enrolling TOTP from the secret the page shows. */
@@ -68,43 +83,46 @@ describe.runIf(hasChromium)('console in a real browser', () => {
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   }
 
-  it('signs in the admin with TOTP enrolment and browses the departments in Chinese and English', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
-    const page = await context.newPage();
-    await signInEnrolling(page, 'admin', password);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('概览');
-    await expect.poll(() => page.locator('.badge.demo').textContent()).toBe('演示数据');
+  it.runIf(enabled)(
+    'signs in the admin with TOTP enrolment and browses the departments in Chinese and English',
+    async () => {
+      const context = await browser.newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      await signInEnrolling(page, 'admin', password);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('概览');
+      await expect.poll(() => page.locator('.badge.demo').textContent()).toBe('演示数据');
 
-    await page.click('nav >> text=委办局');
-    await page.waitForURL(/\/departments/);
-    expect(await page.locator('h1').textContent()).toBe('委办局');
-    expect(await page.locator('tbody tr').count()).toBe(50);
-    expect(await page.content()).toContain('3,196');
-    await page.screenshot({ path: join(shots, 'departments-zh.png'), fullPage: false });
+      await page.click('nav >> text=委办局');
+      await page.waitForURL(/\/departments/);
+      expect(await page.locator('h1').textContent()).toBe('委办局');
+      expect(await page.locator('tbody tr').count()).toBe(50);
+      expect(await page.content()).toContain('3,196');
+      await page.screenshot({ path: join(shots, `departments-zh-${backend}.png`), fullPage: false });
 
-    // Filter to county departments mentioning 教育 (education); htmx updates the table in place.
-    await page.selectOption('select[name=level]', 'county');
-    await page.fill('input[name=q]', '教育');
-    await page.locator('form.filters button[type=submit]').click();
-    await expect.poll(() => page.url()).toContain('level=county');
-    const names = await page.locator('tbody tr td:nth-child(2)').allTextContents();
-    expect(names.length).toBeGreaterThan(0);
-    expect(names.every((n) => n.includes('教育'))).toBe(true);
+      // Filter to county departments mentioning 教育 (education); htmx updates the table in place.
+      await page.selectOption('select[name=level]', 'county');
+      await page.fill('input[name=q]', '教育');
+      await page.locator('form.filters button[type=submit]').click();
+      await expect.poll(() => page.url()).toContain('level=county');
+      const names = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.every((n) => n.includes('教育'))).toBe(true);
 
-    await page.click('a.lang');
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Departments');
-    expect(await page.locator('th').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('Name')]),
-    );
-    await page.screenshot({ path: join(shots, 'departments-en.png'), fullPage: false });
+      await page.click('a.lang');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Departments');
+      expect(await page.locator('th').allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining('Name')]),
+      );
+      await page.screenshot({ path: join(shots, `departments-en-${backend}.png`), fullPage: false });
 
-    // The language choice sticks across pages.
-    await page.goto(`${app.baseUrl}/`);
-    expect(await page.locator('h1').textContent()).toBe('Overview');
-    await context.close();
-  });
+      // The language choice sticks across pages.
+      await page.goto(`${app.baseUrl}/`);
+      expect(await page.locator('h1').textContent()).toBe('Overview');
+      await context.close();
+    },
+  );
 
-  it('lets the audit administrator read and verify the audit log', async () => {
+  it.runIf(enabled)('lets the audit administrator read and verify the audit log', async () => {
     const auditorPassword = 'auditor-password-123';
     await runAdmin(databaseUrl, ['create-user', 'auditor', '--role', 'audit-admin', '--password', auditorPassword]);
     const context = await browser.newContext({ locale: 'en-US' });
@@ -114,7 +132,7 @@ describe.runIf(hasChromium)('console in a real browser', () => {
     await page.waitForURL(/\/audit/);
     const actions = await page.locator('tbody tr').allTextContents();
     expect(actions.join('\n')).toContain('session.sign-in');
-    await page.screenshot({ path: join(shots, 'audit-en.png'), fullPage: false });
+    await page.screenshot({ path: join(shots, `audit-en-${backend}.png`), fullPage: false });
     await page.goto(`${app.baseUrl}/audit/verify`);
     expect(await page.content()).toMatch(/audit chain is intact/);
     await context.close();
