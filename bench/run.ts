@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { testPostgresUrl } from '../console/store/testing.ts';
+import { postgresUnreachable, testPostgresUrl } from '../console/store/testing.ts';
 import {
   type ConsoleProcess,
   createToken,
@@ -101,15 +100,9 @@ async function runRounds(): Promise<void> {
 }
 
 async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: testPostgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch (e) {
-    console.log(`PostgreSQL not reachable at ${testPostgresUrl} (${(e as Error).message}): skipping its figures`);
-    return false;
-  }
+  const why = await postgresUnreachable();
+  if (why !== null) console.log(`PostgreSQL not reachable at ${testPostgresUrl} (${why}): skipping its figures`);
+  return why === null;
 }
 
 function rssMiB(pid: number | undefined): number | undefined {

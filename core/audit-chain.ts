@@ -22,21 +22,29 @@ export type ChainedRecord = AuditFields & { prevHash: string; hash: string };
 /** The hash before the first record. */
 export const genesisHash = '0'.repeat(64);
 
+/** The fields in their fixed order: the hash covers them so, and exports list them so. */
+export const auditFieldNames = [
+  'seq',
+  'at',
+  'actor',
+  'role',
+  'action',
+  'target',
+  'outcome',
+  'source',
+  'detail',
+] as const;
+
+/** A record's field values in `auditFieldNames` order. */
+export function auditFieldValues(r: AuditFields): (string | number)[] {
+  return auditFieldNames.map((name) => r[name]);
+}
+
 /** SHA-256 over the previous hash and the record's fields in a fixed order. */
 export function auditHash(prevHash: string, r: AuditFields): string {
-  const canonical = JSON.stringify([
-    prevHash,
-    r.seq,
-    r.at,
-    r.actor,
-    r.role,
-    r.action,
-    r.target,
-    r.outcome,
-    r.source,
-    r.detail,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([prevHash, ...auditFieldValues(r)]))
+    .digest('hex');
 }
 
 export type ChainBreak = { seq: number; reason: 'missing' | 'altered' | 'relinked' | 'truncated' };

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { testPostgresUrl } from '../console/store/testing.ts';
+import { throwawayPostgresDatabase } from '../console/store/testing.ts';
 
 /**
  * The real console as a separate process, for tests and benchmarks that cross process
@@ -141,24 +139,7 @@ export async function createToken(databaseUrl: string, name: string, role: strin
   return out.trim().split('\n').at(-1)!.trim();
 }
 
-/**
- * An empty PostgreSQL database on the server at TEST_POSTGRES_URL, for a console to migrate
- * itself; `drop` removes it (even with the console's connections still open).
- */
-export async function emptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `govops_proc_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  const u = new URL(testPostgresUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: testPostgresUrl });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
+/** An empty PostgreSQL database for a console process to migrate itself. */
+export function emptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return throwawayPostgresDatabase('govops_proc');
 }

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { auditFieldNames, auditFieldValues } from '../../core/audit-chain.ts';
 import { formatCsv } from '../../core/csv.ts';
 import { needs } from '../http/guard.ts';
 import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
@@ -80,37 +81,11 @@ const routes = {
   }),
 };
 
-export const auditCsvHeader = [
-  'seq',
-  'at',
-  'actor',
-  'role',
-  'action',
-  'target',
-  'outcome',
-  'source',
-  'detail',
-  'prev_hash',
-  'hash',
-];
-
-/** Audit records as CSV rows, the header first. */
+/** Audit records as CSV rows, the header first, the chain's hashes last. */
 export function auditCsv(records: AuditRecord[]): string {
   return formatCsv([
-    auditCsvHeader,
-    ...records.map((r) => [
-      String(r.seq),
-      r.at,
-      r.actor,
-      r.role,
-      r.action,
-      r.target,
-      r.outcome,
-      r.source,
-      r.detail,
-      r.prevHash,
-      r.hash,
-    ]),
+    [...auditFieldNames, 'prev_hash', 'hash'],
+    ...records.map((r) => [...auditFieldValues(r).map(String), r.prevHash, r.hash]),
   ]);
 }
 

@@ -17,6 +17,14 @@ const department = z
   })
   .openapi('Department');
 
+const region = z
+  .object({ code: z.string(), name: z.string(), kind: z.enum(regionKinds), parentCode: z.string().nullable() })
+  .openapi('Region');
+
+const site = z
+  .object({ code: z.string(), name: z.string(), role: z.enum(siteRoles), regionCode: z.string(), demo: z.boolean() })
+  .openapi('Site');
+
 const listQuery = z.object({
   level: z.enum(departmentLevels).optional(),
   region: z.string().max(32).optional(),
@@ -109,19 +117,7 @@ const routes = {
     middleware: [needs('org:read')] as const,
     summary: 'Administrative regions (province, cities, counties)',
     responses: {
-      200: jsonOk(
-        z.object({
-          items: z.array(
-            z.object({
-              code: z.string(),
-              name: z.string(),
-              kind: z.enum(regionKinds),
-              parentCode: z.string().nullable(),
-            }),
-          ),
-        }),
-        'All regions',
-      ),
+      200: jsonOk(z.object({ items: z.array(region) }), 'All regions'),
       ...errorResponses,
     },
   }),
@@ -133,20 +129,7 @@ const routes = {
     middleware: [needs('org:read')] as const,
     summary: 'Data-centre sites and their roles',
     responses: {
-      200: jsonOk(
-        z.object({
-          items: z.array(
-            z.object({
-              code: z.string(),
-              name: z.string(),
-              role: z.enum(siteRoles),
-              regionCode: z.string(),
-              demo: z.boolean(),
-            }),
-          ),
-        }),
-        'All sites',
-      ),
+      200: jsonOk(z.object({ items: z.array(site) }), 'All sites'),
       ...errorResponses,
     },
   }),

@@ -32,48 +32,60 @@ export async function sqliteTestStore(): Promise<TestStore> {
 }
 
 export async function postgresTestStore(): Promise<TestStore> {
-  const name = `govops_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testPostgresUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(testPostgresUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const store = openStore(url);
+  const database = await throwawayPostgresDatabase('govops_test');
+  const store = openStore(database.url);
   await migrateToLatest(store.db as never);
   return {
     ...store,
-    url,
+    url: database.url,
     dispose: async () => {
       await store.db.destroy();
-      const c = new pg.Client({ connectionString: testPostgresUrl });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
+      await database.drop();
     },
   };
 }
 
-/** Whether PostgreSQL answers; prints why tests skip when it does not (never skips in CI). */
-export async function postgresAvailable(): Promise<boolean> {
+/**
+ * An empty database on the server at TEST_POSTGRES_URL; `drop` removes it even while
+ * connections (a console process under test) are still open.
+ */
+export async function throwawayPostgresDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await serverQuery(`create database ${name}`);
+  const u = new URL(testPostgresUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => serverQuery(`drop database if exists ${name} with (force)`) };
+}
+
+async function serverQuery(statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: testPostgresUrl });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Why PostgreSQL does not answer at TEST_POSTGRES_URL, or null when it does. */
+export async function postgresUnreachable(): Promise<string | null> {
   const c = new pg.Client({ connectionString: testPostgresUrl, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();
     await c.end();
-    return true;
+    return null;
   } catch (e) {
-    if (process.env.CI)
-      throw new Error(`PostgreSQL is required in CI but unreachable at ${testPostgresUrl}`, { cause: e });
-    console.warn(`skipping PostgreSQL tests: no server at ${testPostgresUrl} (${(e as Error).message})`);
-    return false;
+    return (e as Error).message;
   }
+}
+
+/** Whether PostgreSQL answers; prints why tests skip when it does not (never skips in CI). */
+export async function postgresAvailable(): Promise<boolean> {
+  const why = await postgresUnreachable();
+  if (why === null) return true;
+  if (process.env.CI) throw new Error(`PostgreSQL is required in CI but unreachable at ${testPostgresUrl}: ${why}`);
+  console.warn(`skipping PostgreSQL tests: no server at ${testPostgresUrl} (${why})`);
+  return false;
 }
 
 /** The backends every store test runs against. */
