@@ -10,6 +10,10 @@ const envSchema = z.object({
   DATABASE_URL: z.string().default('sqlite:./data/console.db'),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12).optional(),
   CONSOLE_DEMO: z.enum(['0', '1']).default('1'),
+  /** Key that seals TOTP secrets at rest (base64, 32 bytes); replicas must share it. */
+  CONSOLE_SECRET_KEY: z.string().optional(),
+  /** Where the key is kept when CONSOLE_SECRET_KEY is not set; created on first start. */
+  CONSOLE_KEY_FILE: z.string().default('./data/console.key'),
   /** Set when the console is served over HTTPS (directly or behind a proxy), so cookies are Secure. */
   COOKIE_SECURE: z.enum(['0', '1']).default('0'),
   /** Trust X-Forwarded-For from the load balancer for the audit log's source address. */
@@ -37,6 +41,8 @@ export type Config = {
   databaseUrl: string;
   adminPassword: string | undefined;
   demo: boolean;
+  secretKey: string | undefined;
+  keyFile: string;
   cookieSecure: boolean;
   trustProxy: boolean;
   sessionIdleMs: number;
@@ -60,6 +66,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     adminPassword: e.CONSOLE_ADMIN_PASSWORD,
     demo: e.CONSOLE_DEMO === '1',
+    secretKey: e.CONSOLE_SECRET_KEY,
+    keyFile: e.CONSOLE_KEY_FILE,
     cookieSecure: e.COOKIE_SECURE === '1',
     trustProxy: e.TRUST_PROXY === '1',
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

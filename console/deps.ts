@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { type AccountsService, createAccountsService } from './accounts/service.ts';
 import { type AuditService, createAuditService } from './audit/service.ts';
+import type { SecretBox } from './auth/secret-box.ts';
 import { createSessionsService, type SessionsService } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -29,6 +30,7 @@ export function buildDeps({
   logger,
   registry,
   now = () => new Date(),
+  secrets,
   scryptCost,
 }: {
   config: Config;
@@ -36,6 +38,7 @@ export function buildDeps({
   logger: Logger;
   registry: Registry;
   now?: () => Date;
+  secrets: SecretBox;
   scryptCost?: number;
 }): Deps {
   const uow = unitOfWork(store.db);
@@ -53,7 +56,7 @@ export function buildDeps({
     now,
     audit: createAuditService({ uow, now }),
     accounts: createAccountsService({ uow, now, scryptCost }),
-    sessions: createSessionsService({ uow, now, policy }),
+    sessions: createSessionsService({ uow, now, policy, secrets }),
     org: createOrgService({ uow, now }),
   };
 }

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { secretBoxFor } from './auth/secret-box.ts';
 import { firstStart } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
@@ -19,7 +20,9 @@ logger.info('opening store', { store: store.describe });
 const applied = await migrateToLatest(store.db as never);
 if (applied.length) logger.info('applied migrations', { migrations: applied });
 
-const deps = buildDeps({ config, store, logger, registry: createRegistry() });
+const secrets = secretBoxFor(config);
+logger.info('secret key loaded', { from: secrets.source });
+const deps = buildDeps({ config, store, logger, registry: createRegistry(), secrets: secrets.box });
 const first = await firstStart({ ...deps, demo: config.demo, adminPassword: config.adminPassword });
 const app = createApp(deps);
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,9 @@ import { throwawayPostgresDatabase } from '../console/store/testing.ts';
  * boundaries: `node console/main.ts` on a port the kernel picks (PORT=0), found from the
  * "console listening" log line. Runs on the same Node as the caller (process.execPath).
  */
+/** One secret key for every console and admin process of this test run, so none writes ./data/. */
+const testKey = { CONSOLE_SECRET_KEY: randomBytes(32).toString('base64') };
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -36,7 +40,7 @@ export async function startConsole({
 }): Promise<ConsoleProcess> {
   const child = spawn(process.execPath, ['console/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...testKey, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -116,7 +120,7 @@ export function runAdmin(databaseUrl: string, args: string[], env: Record<string
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['console/admin/cli.ts', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+      env: { ...process.env, DATABASE_URL: databaseUrl, ...testKey, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

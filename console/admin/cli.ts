@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DomainError, Invalid } from '../../core/errors.ts';
 import { type Role, roles } from '../../core/roles.ts';
 import { generatePassword } from '../auth/passwords.ts';
+import { secretBoxFor } from '../auth/secret-box.ts';
 import { loadConfig } from '../config.ts';
 import { buildDeps } from '../deps.ts';
 import { errorBody } from '../http/errors.ts';
@@ -50,7 +51,13 @@ if (!command || values.help) {
 const config = loadConfig();
 const store = openStore(config.databaseUrl);
 await migrateToLatest(store.db as never);
-const deps = buildDeps({ config, store, logger: createLogger('warn'), registry: createRegistry() });
+const deps = buildDeps({
+  config,
+  store,
+  logger: createLogger('warn'),
+  registry: createRegistry(),
+  secrets: secretBoxFor(config).box,
+});
 const t = translator('en');
 
 async function audited<T>(action: string, target: string, fn: () => Promise<T>): Promise<T> {

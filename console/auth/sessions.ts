@@ -5,6 +5,7 @@ import type { UsersTable } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { verifyPassword } from './passwords.ts';
 import { randomToken, secretHash } from './secrets.ts';
+import type { SecretBox } from './secret-box.ts';
 import { acceptedStep, newTotpSecret } from './totp.ts';
 
 export type Stage = 'password' | 'enrol' | 'active';
@@ -34,10 +35,13 @@ export function createSessionsService({
   uow,
   now,
   policy,
+  secrets,
 }: {
   uow: UnitOfWork;
   now: () => Date;
   policy: SessionPolicy;
+  /** TOTP keys are stored sealed and opened only to check a code. */
+  secrets: SecretBox;
 }) {
   async function rolesOf(userId: string): Promise<Role[]> {
     const rows = await uow.db().selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
@@ -82,7 +86,7 @@ export function createSessionsService({
         .set({
           failed_logins: 0,
           totp_last_step: step,
-          ...(enrolSecret ? { totp_secret: enrolSecret, totp_enrolled_at: at } : {}),
+          ...(enrolSecret ? { totp_secret: secrets.seal(enrolSecret), totp_enrolled_at: at } : {}),
         })
         .where('id', '=', user.id)
         .execute();
@@ -128,7 +132,7 @@ export function createSessionsService({
             user_id: user.id,
             stage,
             csrf_token: csrf,
-            pending_totp_secret: stage === 'enrol' ? newTotpSecret() : null,
+            pending_totp_secret: stage === 'enrol' ? secrets.seal(newTotpSecret()) : null,
             created_at: at,
             last_seen_at: at,
           })
@@ -142,7 +146,7 @@ export function createSessionsService({
       if (session.stage !== 'password') throw new Forbidden('second_factor_required');
       const user = await userById(session.userId);
       assertNotLocked(user);
-      const step = acceptedStep(user.totp_secret!, code.trim(), now(), user.totp_last_step);
+      const step = acceptedStep(secrets.open(user.totp_secret!), code.trim(), now(), user.totp_last_step);
       if (step === null) return failAttempt(user, 'bad_totp');
       return activate(session.idHash, user, step);
     },
@@ -209,7 +213,7 @@ export function createSessionsService({
         csrf: row.csrf_token,
         userId: user.id,
         principal,
-        pendingTotpSecret: row.pending_totp_secret,
+        pendingTotpSecret: row.pending_totp_secret ? secrets.open(row.pending_totp_secret) : null,
       };
     },
 

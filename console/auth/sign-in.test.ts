@@ -38,6 +38,14 @@ describe.each(backends)('sign-in with password and TOTP on $name', ({ name, open
     const active = second.headers.getSetCookie()[0]!.split(';')[0]!;
     expect(active).not.toBe(cookie); // a new session id after the second factor
     expect((await t.request('/api/v1/departments', { cookie: active })).status).toBe(200);
+    // The TOTP key is sealed in the store, never kept in clear.
+    const row = await t.store.db
+      .selectFrom('users')
+      .select('totp_secret')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    expect(row.totp_secret).toMatch(/^v1:/);
+    expect(row.totp_secret).not.toContain(state.totpSecret);
     expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
   });
 

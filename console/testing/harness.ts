@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Role } from '../../core/roles.ts';
+import { createSecretBox } from '../auth/secret-box.ts';
 import { createApp } from '../app.ts';
 import { currentCode } from '../auth/totp.ts';
 import { firstStart } from '../bootstrap.ts';
@@ -35,7 +37,15 @@ export async function testConsole(
   const logger = memoryLogger();
   const config = testConfig({ demo: opts.demo ?? true, ...opts.config });
   // A low scrypt cost keeps tests fast; production uses the OWASP cost.
-  const deps: Deps = buildDeps({ config, store, logger, registry: createRegistry(), now: clock.now, scryptCost: 1024 });
+  const deps: Deps = buildDeps({
+    config,
+    store,
+    logger,
+    registry: createRegistry(),
+    now: clock.now,
+    secrets: createSecretBox(randomBytes(32)),
+    scryptCost: 1024,
+  });
   await firstStart({ ...deps, demo: config.demo, adminPassword: testPassword });
   const app = createApp(deps);
   const secrets = new Map<string, string>();
