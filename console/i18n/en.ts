@@ -54,6 +54,7 @@ export const en = {
   'home.sites': 'Sites',
   'home.byLevel': 'Departments by level',
   'home.sitesTitle': 'Data-centre sites',
+  'home.siteRole': 'Role',
   'home.recentAudit': 'Recent audit events',
 
   'level.provincial': 'Provincial',

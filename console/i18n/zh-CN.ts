@@ -56,6 +56,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'home.sites': '数据中心',
   'home.byLevel': '各级委办局数量',
   'home.sitesTitle': '数据中心站点',
+  'home.siteRole': '角色',
   'home.recentAudit': '最近审计事件',
 
   'level.provincial': '省级',

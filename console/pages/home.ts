@@ -28,7 +28,7 @@ export function homePage({ org, audit, uow }: { org: OrgService; audit: AuditSer
 </div>
 <h2>${t('home.sitesTitle')}</h2>
 <table>
-  <thead><tr><th>${t('dept.code')}</th><th>${t('dept.name')}</th><th>${t('dept.level')}</th></tr></thead>
+  <thead><tr><th>${t('dept.code')}</th><th>${t('dept.name')}</th><th>${t('home.siteRole')}</th></tr></thead>
   <tbody>${sites.map((s) => html`<tr><td>${s.code}</td><td>${s.name}</td><td>${t(`siteRole.${s.role}` as MessageKey)}</td></tr>`)}</tbody>
 </table>
 ${

@@ -1,3 +1,4 @@
+import { chmodSync, existsSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import {
   CompiledQuery,
@@ -44,7 +45,11 @@ class ImmediateSqliteDriver extends SqliteDriver {
 const statementCacheSize = 256;
 
 function openNodeSqlite(path: string): SqliteDatabase {
+  const isNew = path !== ':memory:' && !existsSync(path);
   const db = new DatabaseSync(path);
+  // Password hashes and the audit trail live here: owner-only, like the key file. SQLite gives
+  // its -wal and -shm files the same mode.
+  if (isNew) chmodSync(path, 0o600);
   // WAL lets readers (backups, a second process) proceed while the console writes.
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
