@@ -46,7 +46,10 @@ export function createApp(deps: Deps) {
   );
   app.use(csrfMiddleware(isSignIn));
 
-  app.route('/api/v1', sessionApi({ sessions: deps.sessions, cookieSecure: deps.config.cookieSecure }));
+  app.route(
+    '/api/v1',
+    sessionApi({ sessions: deps.sessions, accounts: deps.accounts, cookieSecure: deps.config.cookieSecure }),
+  );
   app.route('/api/v1', orgApi(deps));
   app.route('/api/v1', accountsApi(deps));
   app.route('/api/v1', auditApi(deps));

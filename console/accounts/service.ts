@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
 import { isDepartmentScoped, type Role, roles, separationClash } from '../../core/roles.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { randomToken, secretHash } from '../auth/secrets.ts';
 import { zodProblems } from '../http/field-problems.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
@@ -25,6 +25,11 @@ export const userChanges = z.strictObject({
   roles: z.array(z.enum(roles)).min(1).max(3).optional(),
   department: z.string().trim().min(1).max(32).nullable().optional(),
   disabled: z.boolean().optional(),
+});
+
+export const passwordChange = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(12).max(200),
 });
 
 export const newTokenInput = z.strictObject({
@@ -212,6 +217,35 @@ export function createAccountsService({
         .where('id', '=', user.id)
         .execute();
       await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    },
+
+    /**
+     * A user changes their own password: the current one must be right and the new one
+     * different. Their other sessions end; the one they are using stays.
+     */
+    async changeOwnPassword(userId: string, keepSessionHash: string | null, raw: unknown): Promise<void> {
+      const parsed = passwordChange.safeParse(raw);
+      if (!parsed.success) throw new Invalid(zodProblems(parsed.error));
+      const { currentPassword, newPassword } = parsed.data;
+      const db = uow.db();
+      const user = await db
+        .selectFrom('users')
+        .select(['id', 'password_hash'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!user) throw new NotFound('user_not_found', { username: userId });
+      if (!(await verifyPassword(currentPassword, user.password_hash))) {
+        throw new Invalid([{ field: 'currentPassword', rule: 'wrong_password' }]);
+      }
+      if (currentPassword === newPassword) throw new Invalid([{ field: 'newPassword', rule: 'same_password' }]);
+      await db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(newPassword, scryptCost), password_changed_at: now().toISOString() })
+        .where('id', '=', userId)
+        .execute();
+      let others = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepSessionHash) others = others.where('id_hash', '!=', keepSessionHash);
+      await others.execute();
     },
 
     /** Forgets the TOTP enrolment so the user enrols again at next login (lost phone). */

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { Unauthenticated } from '../../core/errors.ts';
+import { Forbidden, Unauthenticated } from '../../core/errors.ts';
+import { type AccountsService, passwordChange } from '../accounts/service.ts';
 import type { Env } from '../http/env.ts';
 import { apiArea, errorResponses, jsonOk } from '../http/openapi.ts';
-import { sessionCookie } from '../http/principal.ts';
+import { requirePrincipal, sessionCookie } from '../http/principal.ts';
 import type { SessionsService } from './sessions.ts';
 import { totpUri } from './totp.ts';
 
@@ -61,6 +62,14 @@ const routes = {
       423: { description: 'Locked after failed attempts' },
     },
   }),
+  changePassword: createRoute({
+    method: 'post',
+    path: '/session/password',
+    tags,
+    summary: "Change the signed-in user's own password; their other sessions end",
+    request: { body: { required: true, content: { 'application/json': { schema: passwordChange } } } },
+    responses: { 204: { description: 'Changed' }, ...errorResponses },
+  }),
   signOut: createRoute({
     method: 'delete',
     path: '/session',
@@ -76,7 +85,15 @@ export function setSessionCookie(c: Context<Env>, token: string, secure: boolean
 }
 
 /** JSON sign-in for scripts and tests; the pages use the same service through forms. */
-export function sessionApi({ sessions, cookieSecure }: { sessions: SessionsService; cookieSecure: boolean }) {
+export function sessionApi({
+  sessions,
+  accounts,
+  cookieSecure,
+}: {
+  sessions: SessionsService;
+  accounts: AccountsService;
+  cookieSecure: boolean;
+}) {
   return apiArea()
     .openapi(routes.signIn, async (c) => {
       const { username, password, code } = c.req.valid('json');
@@ -119,6 +136,14 @@ export function sessionApi({ sessions, cookieSecure }: { sessions: SessionsServi
           : await sessions.verifyTotp(resolved, code);
       setSessionCookie(c, token, cookieSecure);
       return c.json({ stage: 'active' as const, csrfToken: session.csrf }, 200);
+    })
+    .openapi(routes.changePassword, async (c) => {
+      const p = requirePrincipal(c);
+      c.set('audit', { action: 'user.password-change', target: `user:${p.name}` });
+      // API tokens have no password to change.
+      if (p.kind !== 'user') throw new Forbidden('forbidden');
+      await accounts.changeOwnPassword(p.id, c.get('session')?.idHash ?? null, c.req.valid('json'));
+      return c.body(null, 204);
     })
     .openapi(routes.signOut, async (c) => {
       const session = c.get('session');

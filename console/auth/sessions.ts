@@ -124,6 +124,9 @@ export function createSessionsService({
       await uow.inTransaction(async () => {
         if (stage === 'active')
           await uow.db().updateTable('users').set({ failed_logins: 0 }).where('id', '=', user.id).execute();
+        // Sweep sessions nobody has used within the idle timeout: they can never be resumed.
+        const stale = new Date(now().getTime() - policy.idleMs).toISOString();
+        await uow.db().deleteFrom('sessions').where('last_seen_at', '<', stale).execute();
         await uow
           .db()
           .insertInto('sessions')

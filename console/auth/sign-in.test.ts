@@ -91,6 +91,23 @@ describe.each(backends)('sign-in with password and TOTP on $name', ({ name, open
     expect((await t.request('/api/v1/departments', { cookie })).status).toBe(401);
   });
 
+  it.runIf(enabled)('sweeps abandoned sessions at the next sign-in', async () => {
+    await t.signIn('ops3', ['cloud-operator']);
+    const count = async () =>
+      Number(
+        (
+          await t.store.db
+            .selectFrom('sessions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count()).toBe(1);
+    t.clock.advance(31 * 60_000);
+    await t.signIn('ops4', ['cloud-operator']);
+    expect(await count()).toBe(1);
+  });
+
   it.runIf(enabled)('requires the CSRF token for cookie-authenticated changes', async () => {
     const { cookie, csrf } = await t.signIn('sys2', ['system-admin']);
     const body = JSON.stringify({ code: 'X-1', name: '测试局', level: 'provincial', region: '340000' });

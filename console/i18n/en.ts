@@ -214,4 +214,11 @@ export const en = {
   'rule.text_after_quote': 'has text after a closing quote',
   'rule.unknown_column': 'the header names an unknown column',
   'rule.duplicate_column': 'the header repeats a column',
+  'rule.wrong_password': 'is not your current password',
+  'rule.same_password': 'must differ from the current password',
+  'account.title': 'My account',
+  'account.changePassword': 'Change password',
+  'account.currentPassword': 'Current password',
+  'account.newPassword': 'New password',
+  'account.changed': 'Your password has been changed; your other sessions have ended.',
 } as const;

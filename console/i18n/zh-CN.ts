@@ -215,4 +215,11 @@ export const zhCN: Record<keyof typeof en, string> = {
   'rule.text_after_quote': '引号闭合后仍有文字',
   'rule.unknown_column': '表头含有未知的列',
   'rule.duplicate_column': '表头的列重复',
+  'rule.wrong_password': '与当前密码不符',
+  'rule.same_password': '不能与当前密码相同',
+  'account.title': '我的账号',
+  'account.changePassword': '修改密码',
+  'account.currentPassword': '当前密码',
+  'account.newPassword': '新密码',
+  'account.changed': '密码已修改，您的其他会话已结束。',
 };

@@ -51,7 +51,7 @@ export function layout(c: Context<Env>, opts: { title: string; body: Html; demo?
     <a class="lang" href="${langSwitchHref(c)}" hreflang="${c.get('lang') === 'en' ? 'zh-CN' : 'en'}">${t('lang.switch')}</a>
     ${
       p && session
-        ? html`<span>${t('nav.signedInAs', { user: p.name, role: t(`role.${primaryRole(p)}` as MessageKey) })}</span>
+        ? html`<a href="/account">${t('nav.signedInAs', { user: p.name, role: t(`role.${primaryRole(p)}` as MessageKey) })}</a>
     <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${session.csrf}"><button type="submit" class="link">${t('nav.logout')}</button></form>`
         : ''
     }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
+import { accountPage } from './account.ts';
 import { auditPages } from './audit.ts';
 import { departmentDetailPage } from './department-detail.ts';
 import { departmentCreatePage } from './department-form.ts';
@@ -22,6 +23,7 @@ export function pages(deps: Deps) {
     .route('/', staticFiles())
     .route('/', signInPages({ sessions: deps.sessions, cookieSecure: deps.config.cookieSecure }))
     .route('/', homePage(deps))
+    .route('/', accountPage(deps))
     .route('/', departmentsPage(deps))
     .route('/', departmentCreatePage(deps))
     .route('/', departmentImportPage(deps))

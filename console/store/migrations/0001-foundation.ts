@@ -68,6 +68,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_seen_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+  // Sign-in sweeps sessions idle past the timeout, so abandoned ones do not pile up.
+  await db.schema.createIndex('sessions_last_seen').on('sessions').column('last_seen_at').execute();
 
   await db.schema
     .createTable('api_tokens')
