@@ -20,6 +20,8 @@ import { pages, signInPaths } from './pages/routes.ts';
 
 const maxBodyBytes = 1024 * 1024;
 const apiSignInPaths = new Set(['/api/v1/session', '/api/v1/session/totp']);
+// A wrong current password must count towards the lockout even though the request fails.
+const passwordChangePaths = new Set(['/api/v1/session/password', '/account/password']);
 
 /** Sign-in steps keep their own transactions and need no CSRF token (SameSite=Strict guards them). */
 function isSignIn(path: string): boolean {
@@ -35,7 +37,13 @@ export function createApp(deps: Deps) {
   app.use(
     principalMiddleware({ accounts: deps.accounts, sessions: deps.sessions, trustProxy: deps.config.trustProxy }),
   );
-  app.use(auditedTransaction({ uow: deps.uow, audit: deps.audit, selfTransacting: isSignIn }));
+  app.use(
+    auditedTransaction({
+      uow: deps.uow,
+      audit: deps.audit,
+      selfTransacting: (path) => isSignIn(path) || passwordChangePaths.has(path),
+    }),
+  );
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { type AccountsService, createAccountsService } from './accounts/service.ts';
 import { type AuditService, createAuditService } from './audit/service.ts';
+import { createLockout } from './auth/lockout.ts';
 import type { SecretBox } from './auth/secret-box.ts';
 import { createSessionsService, type SessionsService } from './auth/sessions.ts';
 import type { Config } from './config.ts';
@@ -42,11 +43,7 @@ export function buildDeps({
   scryptCost?: number;
 }): Deps {
   const uow = unitOfWork(store.db);
-  const policy = {
-    idleMs: config.sessionIdleMs,
-    lockoutThreshold: config.lockoutThreshold,
-    lockoutMs: config.lockoutMs,
-  };
+  const lockout = createLockout({ uow, now, policy: config });
   return {
     config,
     store,
@@ -55,8 +52,8 @@ export function buildDeps({
     registry,
     now,
     audit: createAuditService({ uow, now }),
-    accounts: createAccountsService({ uow, now, scryptCost }),
-    sessions: createSessionsService({ uow, now, policy, secrets }),
+    accounts: createAccountsService({ uow, now, lockout, scryptCost }),
+    sessions: createSessionsService({ uow, now, idleMs: config.sessionIdleMs, lockout, secrets, scryptCost }),
     org: createOrgService({ uow, now }),
   };
 }

@@ -148,3 +148,13 @@ describe('csvRecords', () => {
     expect(csvRecords('\uFEFFa,b\r\n')).toEqual({ header: ['a', 'b'], records: [] });
   });
 });
+
+describe('formula neutralisation round trip', () => {
+  it.each(['=SUM(A1)', '+86 551', '-x', '@cmd', 'plain', "'quoted already", '-5'])(
+    '%s survives export and import',
+    (value) => {
+      const text = formatCsv([['name'], [value]]);
+      expect(csvRecords(text).records[0]!.values.name).toBe(value);
+    },
+  );
+});

@@ -114,6 +114,17 @@ export function neutraliseFormula(field: string): string {
   return `'${field}`;
 }
 
+/**
+ * Undoes `neutraliseFormula` when a file comes back: an apostrophe followed by a formula
+ * trigger is the one this module (or Excel) added, so an exported file re-imports unchanged.
+ */
+export function restoreFormula(field: string): string {
+  const second = field[1];
+  return field[0] === "'" && second !== undefined && (formulaTriggers as readonly string[]).includes(second)
+    ? field.slice(1)
+    : field;
+}
+
 function quoteField(field: string): string {
   if (/[",\r\n]|^\s|\s$/.test(field)) return `"${field.replace(/"/g, '""')}"`;
   return field;
@@ -140,7 +151,9 @@ export function csvRecords(text: string): {
   for (const row of rest) {
     if (row.fields.length === 1 && row.fields[0] === '') continue;
     // fromEntries defines own properties, so a "__proto__" header stays an ordinary key.
-    const values: Record<string, string> = Object.fromEntries(header.map((name, col) => [name, row.fields[col] ?? '']));
+    const values: Record<string, string> = Object.fromEntries(
+      header.map((name, col) => [name, restoreFormula(row.fields[col] ?? '')]),
+    );
     records.push({ line: row.line, values });
   }
   return { header, records };

@@ -81,6 +81,15 @@ describe('accounts and tokens API', () => {
     expect((await t.request('/api/v1/sites', { token })).status).toBe(401);
   });
 
+  it('refuses tokens for the separated administrator roles through the API', async () => {
+    for (const role of ['system-admin', 'security-admin', 'audit-admin']) {
+      const res = await post('/api/v1/tokens', { name: `sneaky ${role}`, role });
+      expect(res.status).toBe(400);
+      expect((await json(res)).error.fields[0]).toMatchObject({ field: 'role', rule: 'administrator_token' });
+    }
+    expect((await t.deps.accounts.listTokens()).some((k) => k.name.startsWith('sneaky'))).toBe(false);
+  });
+
   it('unlocks a locked account', async () => {
     await t.deps.accounts.createUser({ username: 'zhao.liu', roles: ['viewer'], password: testPassword });
     for (let i = 0; i < 5; i++) {

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Conflict, Invalid, NotFound } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
-import { isDepartmentScoped, type Role, roles, separationClash } from '../../core/roles.ts';
+import { isDepartmentScoped, type Role, roles, separatedRoles, separationClash } from '../../core/roles.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { randomToken, secretHash } from '../auth/secrets.ts';
 import { zodProblems } from '../http/field-problems.ts';
+import type { Lockout } from '../auth/lockout.ts';
+import { insertOrConflict } from '../store/unique-violation.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
+
+/** What every new password must satisfy. */
+export const passwordRule = z.string().min(12).max(200);
 
 export const newUserInput = z.strictObject({
   username: z
@@ -16,7 +21,7 @@ export const newUserInput = z.strictObject({
   displayName: z.string().trim().min(1).max(100).optional(),
   roles: z.array(z.enum(roles)).min(1).max(3),
   department: z.string().trim().min(1).max(32).nullable().optional(),
-  password: z.string().min(12).max(200),
+  password: passwordRule,
 });
 export type NewUserInput = z.infer<typeof newUserInput>;
 
@@ -29,7 +34,7 @@ export const userChanges = z.strictObject({
 
 export const passwordChange = z.strictObject({
   currentPassword: z.string().min(1).max(200),
-  newPassword: z.string().min(12).max(200),
+  newPassword: passwordRule,
 });
 
 export const newTokenInput = z.strictObject({
@@ -68,10 +73,12 @@ export type AccountsService = ReturnType<typeof createAccountsService>;
 export function createAccountsService({
   uow,
   now,
+  lockout,
   scryptCost,
 }: {
   uow: UnitOfWork;
   now: () => Date;
+  lockout: Lockout;
   scryptCost?: number;
 }) {
   async function checkScope(rolesHeld: Role[], department: string | null | undefined, field: string) {
@@ -104,24 +111,27 @@ export function createAccountsService({
       if (taken) throw new Conflict('username_taken', { username: input.username });
       const at = now().toISOString();
       const id = randomUUID();
-      await db
-        .insertInto('users')
-        .values({
-          id,
-          username: input.username,
-          display_name: input.displayName ?? input.username,
-          password_hash: await hashPassword(input.password, scryptCost),
-          totp_secret: null,
-          totp_enrolled_at: null,
-          totp_last_step: null,
-          department_code: input.department ?? null,
-          failed_logins: 0,
-          locked_until: null,
-          disabled: 0,
-          created_at: at,
-          password_changed_at: at,
-        })
-        .execute();
+      const passwordHash = await hashPassword(input.password, scryptCost);
+      const insert = () =>
+        db
+          .insertInto('users')
+          .values({
+            id,
+            username: input.username,
+            display_name: input.displayName ?? input.username,
+            password_hash: passwordHash,
+            totp_secret: null,
+            totp_enrolled_at: null,
+            totp_last_step: null,
+            department_code: input.department ?? null,
+            failed_logins: 0,
+            locked_until: null,
+            disabled: 0,
+            created_at: at,
+            password_changed_at: at,
+          })
+          .execute();
+      await insertOrConflict(insert, () => new Conflict('username_taken', { username: input.username }));
       await db
         .insertInto('user_roles')
         .values(held.map((role) => ({ user_id: id, role })))
@@ -203,7 +213,8 @@ export function createAccountsService({
 
     /** Sets a new password, clears the lockout and ends the user's sessions. */
     async resetPassword(username: string, password: string): Promise<void> {
-      if (password.length < 12) throw new Invalid([{ field: 'password', rule: 'weak_password' }]);
+      const checked = passwordRule.safeParse(password);
+      if (!checked.success) throw new Invalid(zodProblems(checked.error, 'password'));
       const user = await this.getUser(username);
       const db = uow.db();
       await db
@@ -227,25 +238,32 @@ export function createAccountsService({
       const parsed = passwordChange.safeParse(raw);
       if (!parsed.success) throw new Invalid(zodProblems(parsed.error));
       const { currentPassword, newPassword } = parsed.data;
-      const db = uow.db();
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'password_hash'])
-        .where('id', '=', userId)
-        .executeTakeFirst();
+      const user = await uow.db().selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
       if (!user) throw new NotFound('user_not_found', { username: userId });
+      lockout.assertOpen(user);
       if (!(await verifyPassword(currentPassword, user.password_hash))) {
+        // Guessing through a left-open session counts like guessing at sign-in; a lockout ends
+        // every session of the account, the guesser's included.
+        const locked = await lockout.fail(userId);
+        if (locked) {
+          await uow.inTransaction(() => uow.db().deleteFrom('sessions').where('user_id', '=', userId).execute());
+          throw locked;
+        }
         throw new Invalid([{ field: 'currentPassword', rule: 'wrong_password' }]);
       }
       if (currentPassword === newPassword) throw new Invalid([{ field: 'newPassword', rule: 'same_password' }]);
-      await db
-        .updateTable('users')
-        .set({ password_hash: await hashPassword(newPassword, scryptCost), password_changed_at: now().toISOString() })
-        .where('id', '=', userId)
-        .execute();
-      let others = db.deleteFrom('sessions').where('user_id', '=', userId);
-      if (keepSessionHash) others = others.where('id_hash', '!=', keepSessionHash);
-      await others.execute();
+      const hash = await hashPassword(newPassword, scryptCost);
+      await uow.inTransaction(async () => {
+        const db = uow.db();
+        await db
+          .updateTable('users')
+          .set({ password_hash: hash, password_changed_at: now().toISOString(), failed_logins: 0 })
+          .where('id', '=', userId)
+          .execute();
+        let others = db.deleteFrom('sessions').where('user_id', '=', userId);
+        if (keepSessionHash) others = others.where('id_hash', '!=', keepSessionHash);
+        await others.execute();
+      });
     },
 
     /** Forgets the TOTP enrolment so the user enrols again at next login (lost phone). */
@@ -270,11 +288,23 @@ export function createAccountsService({
         .execute();
     },
 
-    /** Creates a token; the secret is returned this once and only its hash is kept. */
-    async createToken(raw: unknown, createdBy: string): Promise<{ token: string; view: TokenView }> {
+    /**
+     * Creates a token; the secret is returned this once and only its hash is kept. Tokens for
+     * the three separated administrator roles skip the second factor and would let one
+     * administrator hand themselves another's powers, so only the local admin command
+     * (`allowAdministratorRoles`) may create them.
+     */
+    async createToken(
+      raw: unknown,
+      createdBy: string,
+      { allowAdministratorRoles = false } = {},
+    ): Promise<{ token: string; view: TokenView }> {
       const parsed = newTokenInput.safeParse(raw);
       if (!parsed.success) throw new Invalid(zodProblems(parsed.error));
       const input = parsed.data;
+      if (!allowAdministratorRoles && separatedRoles.includes(input.role)) {
+        throw new Invalid([{ field: 'role', rule: 'administrator_token' }]);
+      }
       await checkScope([input.role], input.department, 'department');
       const token = `govops_${randomToken(32)}`;
       const id = randomUUID();
@@ -346,7 +376,8 @@ export function createAccountsService({
       return {
         kind: 'token',
         id: row.id,
-        name: `token:${row.name}`,
+        // Token names need not be unique; the id's start tells two of the same name apart.
+        name: `token:${row.name}#${row.id.slice(0, 8)}`,
         roles: [row.role],
         department: row.department_code,
       };

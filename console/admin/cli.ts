@@ -126,6 +126,8 @@ try {
         deps.accounts.createToken(
           { name, role: values.role?.[0], department: values.department ?? null },
           'local-admin',
+          // Local root access may create administrator tokens; the console's pages and API may not.
+          { allowAdministratorRoles: true },
         ),
       );
       console.log(

@@ -55,13 +55,13 @@ export function createAuditService({ uow, now }: { uow: UnitOfWork; now: () => D
         const fields: AuditFields = {
           seq: Number(head.seq) + 1,
           at: now().toISOString(),
-          actor: entry.actor,
-          role: entry.role,
-          action: entry.action,
-          target: entry.target,
+          actor: capped(entry.actor, 128),
+          role: capped(entry.role, 64),
+          action: capped(entry.action, 128),
+          target: capped(entry.target, 512),
           outcome: entry.outcome,
-          source: entry.source,
-          detail: JSON.stringify(entry.detail ?? {}),
+          source: capped(entry.source, 128),
+          detail: capped(JSON.stringify(entry.detail ?? {}), 8192),
         };
         const hash = auditHash(head.hash, fields);
         await db
@@ -118,6 +118,14 @@ export function createAuditService({ uow, now }: { uow: UnitOfWork; now: () => D
       return end ? { ok: false, count: state.count, ...end } : { ok: true, count: state.count };
     },
   };
+}
+
+/**
+ * Caps a field's length: anyone can cause a record (a failed sign-in with a huge username), and
+ * the log is never trimmed, so no request may make a record arbitrarily large.
+ */
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function toRecord(row: AuditLogTable): AuditRecord {

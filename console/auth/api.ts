@@ -6,6 +6,7 @@ import { type AccountsService, passwordChange } from '../accounts/service.ts';
 import type { Env } from '../http/env.ts';
 import { apiArea, errorResponses, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal, sessionCookie } from '../http/principal.ts';
+import { secretHash } from './secrets.ts';
 import type { SessionsService } from './sessions.ts';
 import { totpUri } from './totp.ts';
 
@@ -100,21 +101,18 @@ export function sessionApi({
       c.set('audit', { action: 'session.sign-in', target: `user:${username}`, detail: { username, step: 'password' } });
       const started = await sessions.signIn(username, password);
       setSessionCookie(c, started.token, cookieSecure);
-      const session = await sessions.resolve(started.token);
-      if (started.stage === 'password' && code && session) {
+      if (started.stage === 'password' && code) {
         c.set('audit', { action: 'session.sign-in', target: `user:${username}`, detail: { username, step: 'totp' } });
-        const token = await sessions.verifyTotp(session, code);
+        const token = await sessions.completeSecondFactor(secretHash(started.token), code);
         setSessionCookie(c, token, cookieSecure);
         return c.json({ stage: 'active' as const, csrfToken: started.csrf }, 200);
       }
-      const enrol = started.stage === 'enrol' && session?.pendingTotpSecret;
+      const secret = started.pendingTotpSecret;
       return c.json(
         {
           stage: started.stage,
           csrfToken: started.csrf,
-          ...(enrol
-            ? { totpSecret: session.pendingTotpSecret!, totpUri: totpUri(session.pendingTotpSecret!, username) }
-            : {}),
+          ...(secret ? { totpSecret: secret, totpUri: totpUri(secret, username) } : {}),
         },
         200,
       );
@@ -122,18 +120,10 @@ export function sessionApi({
     .openapi(routes.secondFactor, async (c) => {
       const session = c.get('session');
       if (!session) throw new Unauthenticated('unauthenticated');
-      const username = await sessions.usernameOf(session.userId);
-      c.set('audit', {
-        action: 'session.sign-in',
-        target: `user:${username}`,
-        detail: { username, step: session.stage === 'enrol' ? 'enrol' : 'totp' },
-      });
-      const resolved = await sessions.resolveById(session.idHash);
-      const { code } = c.req.valid('json');
-      const token =
-        session.stage === 'enrol'
-          ? await sessions.confirmEnrolment(resolved, code)
-          : await sessions.verifyTotp(resolved, code);
+      const { username } = session;
+      const step = session.stage === 'enrol' ? 'enrol' : 'totp';
+      c.set('audit', { action: 'session.sign-in', target: `user:${username}`, detail: { username, step } });
+      const token = await sessions.completeSecondFactor(session.idHash, c.req.valid('json').code);
       setSessionCookie(c, token, cookieSecure);
       return c.json({ stage: 'active' as const, csrfToken: session.csrf }, 200);
     })

@@ -81,6 +81,37 @@ describe.each(backends)('sign-in with password and TOTP on $name', ({ name, open
     expect(t.logger.lines.join('')).not.toContain('wrong password');
   });
 
+  it.runIf(enabled)('holds the lockout against attempts sent in parallel', async () => {
+    await t.deps.accounts.createUser({ username: 'target', roles: ['viewer'], password: testPassword });
+    const attempts = await Promise.all(
+      Array.from({ length: 30 }, () => post('/api/v1/session', { username: 'target', password: 'wrong password!' })),
+    );
+    expect(attempts.every((r) => r.status === 401 || r.status === 423)).toBe(true);
+    expect(attempts.some((r) => r.status === 423)).toBe(true);
+    // Still locked for the right password: the parallel failures did not undo the lock.
+    expect((await post('/api/v1/session', { username: 'target', password: testPassword })).status).toBe(423);
+  });
+
+  it.runIf(enabled)('takes as long for an unknown username as for a wrong password', async () => {
+    await t.deps.accounts.createUser({ username: 'known', roles: ['viewer'], password: testPassword });
+    const time = async (username: string) => {
+      const start = performance.now();
+      await post('/api/v1/session', { username, password: 'wrong password!' });
+      return performance.now() - start;
+    };
+    const fastest = async (username: string) => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 5; i++) best = Math.min(best, await time(username));
+      return best;
+    };
+    await time('warm-up');
+    const known = await fastest('known');
+    const unknown = await fastest('nobody-here');
+    // The same scrypt cost either way: a stand-in hash of another cost answers much faster or slower.
+    expect(unknown / known).toBeGreaterThan(0.4);
+    expect(unknown / known).toBeLessThan(2.5);
+  });
+
   it.runIf(enabled)('ends a session after 30 minutes without activity', async () => {
     const { cookie } = await t.signIn('ops2', ['cloud-operator']);
     t.clock.advance(29 * 60_000);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, Forbidden, Locked, Unauthenticated } from '../../core/errors.ts';
 import { primaryRole } from '../../core/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
@@ -82,7 +82,7 @@ function entryFor(c: Context<Env>) {
     role: principal ? primaryRole(principal) : ('anonymous' as string),
     action: note?.action ?? `${c.req.method} ${route}`,
     target: note?.target ?? c.req.path,
-    outcome: outcomeOf(status),
+    outcome: outcomeOf(status, err),
     source: c.get('sourceAddress') ?? 'local',
     detail: {
       status,
@@ -102,8 +102,13 @@ export function safeRoutePath(c: Context<Env>): string {
   }
 }
 
-/** Refusals of identity or permission (401, 403, lockout 423) are 'denied'; other errors 'failure'. */
-function outcomeOf(status: number): 'success' | 'denied' | 'failure' {
+/**
+ * What happened, from the error when there was one (a refused page form may still answer with a
+ * redirect to sign-in): refusals of identity or permission are 'denied', other errors 'failure'.
+ */
+function outcomeOf(status: number, error: unknown): 'success' | 'denied' | 'failure' {
+  if (error instanceof Unauthenticated || error instanceof Forbidden || error instanceof Locked) return 'denied';
+  if (error) return 'failure';
   if (status < 400) return 'success';
   return status === 401 || status === 403 || status === 423 ? 'denied' : 'failure';
 }

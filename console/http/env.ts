@@ -4,7 +4,13 @@ import type { Lang, Translate } from '../i18n/negotiate.ts';
 /** What one request carries through the middleware chain. */
 export type AuditNote = { action: string; target?: string; detail?: Record<string, unknown>; always?: boolean };
 
-export type SessionInfo = { idHash: string; userId: string; stage: 'password' | 'enrol' | 'active'; csrf: string };
+export type SessionInfo = {
+  username: string;
+  idHash: string;
+  userId: string;
+  stage: 'password' | 'enrol' | 'active';
+  csrf: string;
+};
 
 export type Env = {
   Variables: {

@@ -34,7 +34,13 @@ export function principalMiddleware({
       const token = getCookie(c, sessionCookie);
       const session = token ? await sessions.resolve(token) : null;
       if (session) {
-        c.set('session', { idHash: session.idHash, userId: session.userId, stage: session.stage, csrf: session.csrf });
+        c.set('session', {
+          username: session.username,
+          idHash: session.idHash,
+          userId: session.userId,
+          stage: session.stage,
+          csrf: session.csrf,
+        });
         c.set('principal', session.principal);
       }
     }

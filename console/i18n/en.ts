@@ -214,6 +214,7 @@ export const en = {
   'rule.text_after_quote': 'has text after a closing quote',
   'rule.unknown_column': 'the header names an unknown column',
   'rule.duplicate_column': 'the header repeats a column',
+  'rule.administrator_token': 'administrator roles get tokens only from the local admin command',
   'rule.wrong_password': 'is not your current password',
   'rule.same_password': 'must differ from the current password',
   'account.title': 'My account',

@@ -215,6 +215,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'rule.text_after_quote': '引号闭合后仍有文字',
   'rule.unknown_column': '表头含有未知的列',
   'rule.duplicate_column': '表头的列重复',
+  'rule.administrator_token': '管理员角色的令牌只能通过本地管理命令创建',
   'rule.wrong_password': '与当前密码不符',
   'rule.same_password': '不能与当前密码相同',
   'account.title': '我的账号',

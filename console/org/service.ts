@@ -13,6 +13,7 @@ import { isScoped, type Principal } from '../../core/principal.ts';
 import { zodProblems } from '../http/field-problems.ts';
 import { contains } from '../store/contains.ts';
 import type { Database } from '../store/schema.ts';
+import { insertOrConflict } from '../store/unique-violation.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -178,19 +179,21 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
         .executeTakeFirst();
       if (existing) throw new Conflict('department_exists', { code: input.code });
       const at = now().toISOString();
-      await uow
-        .db()
-        .insertInto('departments')
-        .values({
-          code: input.code,
-          name: input.name,
-          level: input.level,
-          region_code: input.regionCode,
-          demo: 0,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      const insert = () =>
+        uow
+          .db()
+          .insertInto('departments')
+          .values({
+            code: input.code,
+            name: input.name,
+            level: input.level,
+            region_code: input.regionCode,
+            demo: 0,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+      await insertOrConflict(insert, () => new Conflict('department_exists', { code: input.code }));
       return this.getDepartment(input.code);
     },
 

@@ -35,7 +35,7 @@ export function auditPages({ audit, uow }: { audit: AuditService; uow: UnitOfWor
     const t = c.get('t');
     const { form, filter, problems } = readAuditFilter(c);
     const before = Number(c.req.query('before'));
-    const cursor = Number.isInteger(before) && before > 0 ? before : undefined;
+    const cursor = Number.isSafeInteger(before) && before > 0 ? before : undefined;
     // One extra row tells whether a next page exists without counting the whole log.
     const rows = problems.length ? [] : await audit.list({ ...filter, before: cursor, limit: pageSize + 1 });
     const items = rows.slice(0, pageSize);

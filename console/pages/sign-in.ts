@@ -16,12 +16,25 @@ import { bareLayout, fieldError } from './layout.ts';
 /** Paths of the sign-in steps (they manage their own transactions and need no CSRF token). */
 export const signInPaths = new Set(['/login', '/login/totp', '/login/enrol', '/logout']);
 
-/** Only same-site paths may be returned to after sign-in (no open redirect). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/';
+const ownOrigin = 'http://console.invalid';
+
+/**
+ * Only the console's own pages may be returned to after sign-in (no open redirect). The target
+ * is resolved as a browser would — which drops tabs and newlines and reads backslashes as
+ * slashes — and kept only if it stays on this origin.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.length > 2000) return '/';
+  try {
+    const url = new URL(next, ownOrigin);
+    return url.origin === ownOrigin ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
 }
+
+/** Usernames are at most 32 characters; a longer one is cut before it reaches the audit log. */
+const maxUsername = 64;
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -83,9 +96,10 @@ export function signInPages({ sessions, cookieSecure }: { sessions: SessionsServ
   async function enrolView(c: Context<Env>) {
     const session = c.get('session');
     if (session?.stage !== 'enrol') return null;
-    const resolved = await sessions.resolveById(session.idHash);
-    const secret = resolved.pendingTotpSecret!;
-    const username = await sessions.usernameOf(session.userId);
+    const resolved = await sessions.byHash(session.idHash);
+    const secret = resolved?.pendingTotpSecret;
+    if (!secret) return null;
+    const username = session.username;
     return { secret, qr: await QRCode.toString(totpUri(secret, username), { type: 'svg', margin: 1, width: 200 }) };
   }
 
@@ -103,7 +117,7 @@ export function signInPages({ sessions, cookieSecure }: { sessions: SessionsServ
     })
     .post('/login', async (c) => {
       const form = await c.req.parseBody();
-      const username = str(form.username).trim();
+      const username = str(form.username).trim().slice(0, maxUsername);
       const next = safeNext(form.next);
       c.set('audit', { action: 'session.sign-in', target: `user:${username}`, detail: { username, step: 'password' } });
       try {
@@ -144,21 +158,17 @@ export function signInPages({ sessions, cookieSecure }: { sessions: SessionsServ
     if (!session || session.stage !== expected) return c.redirect('/login', 303);
     const form = await c.req.parseBody();
     const next = safeNext(form.next);
-    const username = await sessions.usernameOf(session.userId);
+    const { username } = session;
     c.set('audit', { action: 'session.sign-in', target: `user:${username}`, detail: { username, step } });
     try {
-      const resolved = await sessions.resolveById(session.idHash);
-      const code = str(form.code);
-      const token =
-        step === 'enrol' ? await sessions.confirmEnrolment(resolved, code) : await sessions.verifyTotp(resolved, code);
+      const token = await sessions.completeSecondFactor(session.idHash, str(form.code).slice(0, 10));
       setSessionCookie(c, token, cookieSecure);
       return c.redirect(next, 303);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const status = statusOf(e);
-      // A lockout ends the attempt: back to the password step.
+      // A lockout ended the half-signed-in session: back to the password step.
       if (status === 423) {
-        await sessions.signOut(session.idHash);
         deleteCookie(c, sessionCookie, { path: '/' });
         return passwordForm(c, { username, next, error: messageOf(c, e) }, status);
       }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { type Role, roles } from '../../core/roles.ts';
+import { type Role, roles, separatedRoles } from '../../core/roles.ts';
 import type { UserView } from '../accounts/service.ts';
 import type { Env } from '../http/env.ts';
 import { isMessageKey, type Translate } from '../i18n/negotiate.ts';
@@ -43,13 +43,16 @@ export function roleName(t: Translate, role: string): string {
 }
 
 /** Roles to pick: checkboxes for an account (it may hold several), a <select> for a token (one). */
+// Administrator tokens come only from the local admin command (see AccountsService.createToken).
+const tokenRoles = roles.filter((r) => !separatedRoles.includes(r));
+
 export function roleChoices(t: Translate, chosen: readonly string[], multiple: boolean): Html {
   return multiple
     ? html`${roles.map(
         (r) =>
           html`<label class="check"><input type="checkbox" name="roles" value="${r}"${chosen.includes(r) ? html` checked` : ''}> ${t(`role.${r}`)}</label>`,
       )}`
-    : html`<select name="role" required><option value="">${t('common.choose')}</option>${roles.map(
+    : html`<select name="role" required><option value="">${t('common.choose')}</option>${tokenRoles.map(
         (r) => html`<option value="${r}"${chosen.includes(r) ? html` selected` : ''}>${t(`role.${r}`)}</option>`,
       )}</select>`;
 }

@@ -95,7 +95,12 @@ export async function testConsole(
 
   /** An API token for a role (and department), created directly through the service. */
   async function tokenFor(role: Role, department: string | null = null) {
-    return (await deps.accounts.createToken({ name: `test ${role}`, role, department }, 'test')).token;
+    // As the local admin command would: administrator tokens included.
+    return (
+      await deps.accounts.createToken({ name: `test ${role}`, role, department }, 'test', {
+        allowAdministratorRoles: true,
+      })
+    ).token;
   }
 
   return {
