@@ -8,8 +8,6 @@ describe('own account and password change', () => {
   });
   afterAll(() => t.dispose());
 
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-
   it('changes the password from the page, ends the other sessions and keeps this one', async () => {
     const here = await t.signIn('chen', ['network-operator']);
     const elsewhere = await t.signIn('chen');
@@ -19,12 +17,11 @@ describe('own account and password change', () => {
     expect(page).toContain('<h1>My account</h1>');
     expect(page).toContain('Network operator');
 
-    const res = await t.request('/account/password', {
-      method: 'POST',
-      cookie: here.cookie,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form({ _csrf: here.csrf, currentPassword: testPassword, newPassword: 'a brand new passphrase' }),
-    });
+    const res = await t.submit(
+      '/account/password',
+      { currentPassword: testPassword, newPassword: 'a brand new passphrase' },
+      here,
+    );
     expect(res.status).toBe(303);
     expect((await t.request('/api/v1/sites', { cookie: here.cookie })).status).toBe(200);
     expect((await t.request('/api/v1/sites', { cookie: elsewhere.cookie })).status).toBe(401);
@@ -40,12 +37,12 @@ describe('own account and password change', () => {
 
   it('refuses a wrong current password beside the field, in Chinese, changing nothing', async () => {
     const me = await t.signIn('zhou', ['viewer']);
-    const res = await t.request('/account/password', {
-      method: 'POST',
-      cookie: me.cookie,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'zh-CN' },
-      body: form({ _csrf: me.csrf, currentPassword: 'not my password', newPassword: 'a brand new passphrase' }),
-    });
+    const res = await t.submit(
+      '/account/password',
+      { currentPassword: 'not my password', newPassword: 'a brand new passphrase' },
+      me,
+      'zh-CN',
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('与当前密码不符');
     const still = await t.request('/api/v1/session', {

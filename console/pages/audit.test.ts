@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestConsole, testConsole } from '../testing/harness.ts';
-
-type Session = { cookie: string; csrf: string };
+import { type TestConsole, testConsole, type Session } from '../testing/harness.ts';
 
 /** The sequence numbers in the audit table's rows, in order. */
 function seqs(page: string): number[] {
@@ -21,8 +19,7 @@ describe('audit log page', () => {
   });
   afterAll(() => t.dispose());
 
-  const get = (path: string, lang?: string) =>
-    t.request(path, { cookie: aud.cookie, headers: lang ? { 'accept-language': lang } : {} });
+  const get = (path: string, lang?: string) => t.visit(path, aud, lang);
 
   it('lists records newest first, 50 to a page, with a link to older ones', async () => {
     const res = await get('/audit');

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/principal.ts';
-import { type TestConsole, testConsole } from '../testing/harness.ts';
-
-type Session = { cookie: string; csrf: string };
+import { type TestConsole, testConsole, type Session } from '../testing/harness.ts';
 
 /** A reader who sees every department, for counting what the store holds. */
 const everyone: Principal = { kind: 'user', id: 'test', name: 'test', roles: ['viewer'], department: null };
@@ -16,14 +14,8 @@ describe('department forms: create, edit, import', () => {
   });
   afterAll(() => t.dispose());
 
-  /** Posts a form as a browser does: url-encoded, with the CSRF token as the `_csrf` field. */
   const post = (path: string, fields: Record<string, string>, s: Session = sys, lang?: string) =>
-    t.request(path, {
-      method: 'POST',
-      cookie: s.cookie,
-      headers: lang ? { 'accept-language': lang } : {},
-      body: new URLSearchParams({ ...fields, _csrf: s.csrf }),
-    });
+    t.submit(path, fields, s, lang);
   const total = async () => (await t.deps.org.listDepartments(everyone, { limit: 1 })).total;
 
   it('re-renders the new-department form with a field error when the name is empty (400)', async () => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestConsole, testConsole } from '../testing/harness.ts';
-
-type Session = { cookie: string; csrf: string };
+import { type TestConsole, testConsole, type Session } from '../testing/harness.ts';
 
 /** The department codes in the list's rows, in order. */
 function rowCodes(page: string): string[] {
@@ -22,8 +20,7 @@ describe('departments list', () => {
   });
   afterAll(() => t.dispose());
 
-  const get = (path: string, s: Session = ops, lang?: string) =>
-    t.request(path, { cookie: s.cookie, headers: lang ? { 'accept-language': lang } : {} });
+  const get = (path: string, s: Session = ops, lang?: string) => t.visit(path, s, lang);
 
   it('shows the first 50 of 3,196 departments, in Chinese by default', async () => {
     const res = await get('/departments');

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestConsole, testConsole } from '../testing/harness.ts';
-
-type Session = { cookie: string; csrf: string };
+import { type TestConsole, testConsole, type Session } from '../testing/harness.ts';
 
 describe('users and tokens page', () => {
   let t: TestConsole;
@@ -12,19 +10,9 @@ describe('users and tokens page', () => {
   });
   afterAll(() => t.dispose());
 
-  const get = (path: string, s: Session = sec, lang?: string) =>
-    t.request(path, { cookie: s.cookie, headers: lang ? { 'accept-language': lang } : {} });
-  /** Posts a form as a browser does: url-encoded, with the CSRF token as the `_csrf` field. */
-  const post = (path: string, fields: Record<string, string | string[]>, s: Session = sec, lang?: string) => {
-    const body = new URLSearchParams({ _csrf: s.csrf });
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return t.request(path, {
-      method: 'POST',
-      cookie: s.cookie,
-      headers: lang ? { 'accept-language': lang } : {},
-      body,
-    });
-  };
+  const get = (path: string, s: Session = sec, lang?: string) => t.visit(path, s, lang);
+  const post = (path: string, fields: Record<string, string | string[]>, s: Session = sec, lang?: string) =>
+    t.submit(path, fields, s, lang);
 
   it('lists accounts with roles in the chosen language', async () => {
     const zh = await (await get('/users')).text();

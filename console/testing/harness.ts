@@ -18,6 +18,9 @@ export type TestConsole = Awaited<ReturnType<typeof testConsole>>;
 
 export const testPassword = 'correct horse battery staple';
 
+/** A signed-in browser: its session cookie and the CSRF token its forms carry. */
+export type Session = { cookie: string; csrf: string };
+
 /** A response's JSON body, loosely typed for assertions. */
 export async function json(res: Response): Promise<any> {
   return res.json();
@@ -93,6 +96,23 @@ export async function testConsole(
     return { cookie, csrf: state.csrfToken };
   }
 
+  /** Opens a page as a signed-in person's browser would, in a language when given. */
+  function visit(path: string, session: Session, lang?: string) {
+    return request(path, { cookie: session.cookie, headers: lang ? { 'accept-language': lang } : {} });
+  }
+
+  /** Posts a form as a browser does: url-encoded, with the CSRF token as the `_csrf` field. */
+  function submit(path: string, fields: Record<string, string | string[]>, session: Session, lang?: string) {
+    const body = new URLSearchParams({ _csrf: session.csrf });
+    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+    return request(path, {
+      method: 'POST',
+      cookie: session.cookie,
+      headers: lang ? { 'accept-language': lang } : {},
+      body,
+    });
+  }
+
   /** An API token for a role (and department), created directly through the service. */
   async function tokenFor(role: Role, department: string | null = null) {
     // As the local admin command would: administrator tokens included.
@@ -110,6 +130,8 @@ export async function testConsole(
     clock,
     logger,
     request,
+    visit,
+    submit,
     signIn,
     tokenFor,
     totpSecretOf: (username: string) => secrets.get(username),
