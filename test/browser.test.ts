@@ -103,10 +103,12 @@ describe.runIf(hasChromium).each([
       await page.selectOption('select[name=level]', 'county');
       await page.fill('input[name=q]', '教育');
       await page.locator('form.filters button[type=submit]').click();
-      await expect.poll(() => page.url()).toContain('level=county');
-      const names = await page.locator('tbody tr td:nth-child(2)').allTextContents();
-      expect(names.length).toBeGreaterThan(0);
-      expect(names.every((n) => n.includes('教育'))).toBe(true);
+      // Choosing the level already updates the list (htmx on change); wait for the searched one.
+      await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent('教育')}`);
+      const names = () => page.locator('tbody tr td:nth-child(2)').allTextContents();
+      await expect.poll(async () => (await names()).length).toBeGreaterThan(0);
+      await expect.poll(async () => (await names()).every((n) => n.includes('教育'))).toBe(true);
+      expect(page.url()).toContain('level=county');
 
       await page.click('a.lang');
       await expect.poll(() => page.locator('h1').textContent()).toBe('Departments');
