@@ -7,6 +7,11 @@ export const en = {
   'lang.switch': '中文',
 
   'nav.home': 'Overview',
+  'nav.regions': 'Regions & sites',
+  'regions.provincialUnits': 'provincial units',
+  'regions.cityDepartments': 'City departments',
+  'regions.counties': 'Counties and districts (departments)',
+  'regions.total': 'Total',
   'nav.departments': 'Departments',
   'nav.users': 'Users & tokens',
   'nav.audit': 'Audit log',

@@ -9,6 +9,11 @@ export const zhCN: Record<keyof typeof en, string> = {
   'lang.switch': 'English',
 
   'nav.home': '概览',
+  'nav.regions': '区划与站点',
+  'regions.provincialUnits': '省直单位',
+  'regions.cityDepartments': '市直委办局',
+  'regions.counties': '县（区）及其委办局数',
+  'regions.total': '合计',
   'nav.departments': '委办局',
   'nav.users': '用户与令牌',
   'nav.audit': '审计日志',

@@ -281,6 +281,18 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
       }));
     },
 
+    /** How many departments the viewer may see sit directly in each region, by region code. */
+    async countsByRegion(viewer: Principal): Promise<Map<string, number>> {
+      const rows = await uow
+        .db()
+        .selectFrom('departments')
+        .where(matching(viewer, {}))
+        .select(['departments.region_code', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('departments.region_code')
+        .execute();
+      return new Map(rows.map((r) => [r.region_code, Number(r.n)]));
+    },
+
     async countsByLevel(viewer: Principal): Promise<Record<DepartmentLevel, number>> {
       const rows = await uow
         .db()

@@ -11,6 +11,7 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 type NavItem = { href: string; label: MessageKey; permission: Permission | null };
 const nav: NavItem[] = [
   { href: '/', label: 'nav.home', permission: null },
+  { href: '/regions', label: 'nav.regions', permission: 'org:read' },
   { href: '/departments', label: 'nav.departments', permission: 'org:read' },
   { href: '/users', label: 'nav.users', permission: 'accounts:read' },
   { href: '/audit', label: 'nav.audit', permission: 'audit:read' },

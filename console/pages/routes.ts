@@ -8,6 +8,7 @@ import { departmentCreatePage } from './department-form.ts';
 import { departmentImportPage } from './department-import.ts';
 import { departmentsPage } from './departments.ts';
 import { homePage } from './home.ts';
+import { regionsPage } from './regions.ts';
 import { signInPages } from './sign-in.ts';
 import { staticFiles } from './static.ts';
 import { usersPages } from './users.ts';
@@ -24,6 +25,7 @@ export function pages(deps: Deps) {
     .route('/', signInPages({ sessions: deps.sessions, cookieSecure: deps.config.cookieSecure }))
     .route('/', homePage(deps))
     .route('/', accountPage(deps))
+    .route('/', regionsPage(deps))
     .route('/', departmentsPage(deps))
     .route('/', departmentCreatePage(deps))
     .route('/', departmentImportPage(deps))
