@@ -106,7 +106,23 @@ export function createSessionsService({
 
   /** The session with a stored id hash, or null when unknown or idle too long (then it is removed). */
   async function byHash(idHash: string): Promise<ResolvedSession | null> {
-    const row = await uow.db().selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    // One round trip for the session and its user: this runs on every signed-in request.
+    const row = await uow
+      .db()
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'sessions.stage',
+        'sessions.csrf_token',
+        'sessions.pending_totp_secret',
+        'sessions.last_seen_at',
+        'users.id as user_id',
+        'users.username',
+        'users.department_code',
+        'users.disabled',
+      ])
+      .where('sessions.id_hash', '=', idHash)
+      .executeTakeFirst();
     if (!row) return null;
     const t = now().getTime();
     const idle = t - Date.parse(row.last_seen_at);
@@ -114,8 +130,7 @@ export function createSessionsService({
       await signOut(idHash);
       return null;
     }
-    const user = await uow.db().selectFrom('users').selectAll().where('id', '=', row.user_id).executeTakeFirst();
-    if (!user || user.disabled) return null;
+    if (row.disabled) return null;
     if (idle > touchEveryMs) {
       await uow.inTransaction(() =>
         uow
@@ -130,18 +145,18 @@ export function createSessionsService({
       row.stage === 'active'
         ? {
             kind: 'user',
-            id: user.id,
-            name: user.username,
-            roles: await rolesOf(user.id),
-            department: user.department_code,
+            id: row.user_id,
+            name: row.username,
+            roles: await rolesOf(row.user_id),
+            department: row.department_code,
           }
         : null;
     return {
       idHash,
       stage: row.stage,
       csrf: row.csrf_token,
-      userId: user.id,
-      username: user.username,
+      userId: row.user_id,
+      username: row.username,
       principal,
       pendingTotpSecret: row.pending_totp_secret ? secrets.open(row.pending_totp_secret) : null,
     };

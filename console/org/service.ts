@@ -282,30 +282,31 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
     },
 
     /** How many departments the viewer may see sit directly in each region, by region code. */
-    async countsByRegion(viewer: Principal): Promise<Map<string, number>> {
-      const rows = await uow
-        .db()
-        .selectFrom('departments')
-        .where(matching(viewer, {}))
-        .select(['departments.region_code', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('departments.region_code')
-        .execute();
-      return new Map(rows.map((r) => [r.region_code, Number(r.n)]));
+    countsByRegion(viewer: Principal): Promise<Map<string, number>> {
+      return countsBy(viewer, 'region_code');
     },
 
     async countsByLevel(viewer: Principal): Promise<Record<DepartmentLevel, number>> {
-      const rows = await uow
-        .db()
-        .selectFrom('departments')
-        .where(matching(viewer, {}))
-        .select(['departments.level', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('departments.level')
-        .execute();
-      const counts: Record<DepartmentLevel, number> = { provincial: 0, city: 0, county: 0 };
-      for (const r of rows) counts[r.level] = Number(r.n);
-      return counts;
+      const counts = await countsBy(viewer, 'level');
+      return {
+        provincial: counts.get('provincial') ?? 0,
+        city: counts.get('city') ?? 0,
+        county: counts.get('county') ?? 0,
+      };
     },
   };
+
+  /** How many departments the viewer may see, per value of one column. */
+  async function countsBy(viewer: Principal, column: 'level' | 'region_code'): Promise<Map<string, number>> {
+    const rows = await uow
+      .db()
+      .selectFrom('departments')
+      .where(matching(viewer, {}))
+      .select([`departments.${column} as key`, (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(`departments.${column}`)
+      .execute();
+    return new Map(rows.map((r) => [String(r.key), Number(r.n)]));
+  }
 
   async function validDepartment(raw: unknown) {
     const parsed = departmentBody.safeParse(raw);

@@ -1,4 +1,3 @@
-import type { Insertable, Selectable } from 'kysely';
 import type { DepartmentLevel, RegionKind, SiteRole } from '../../core/org.ts';
 import type { Role } from '../../core/roles.ts';
 
@@ -92,7 +91,3 @@ export type AuditLogTable = {
 export type AuditHeadTable = { id: number; seq: number; hash: string };
 
 export type SettingsTable = { key: string; value: string };
-
-export type DepartmentRow = Selectable<DepartmentsTable>;
-export type UserRow = Selectable<UsersTable>;
-export type NewAuditRow = Insertable<AuditLogTable>;
