@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as foundation from './migrations/0001-foundation.ts';
 import * as auditAppendOnly from './migrations/0002-audit-append-only.ts';
+import * as capacity from './migrations/0003-capacity.ts';
 
 /** Every migration, in order. Names are the recorded schema versions. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-audit-append-only': auditAppendOnly,
+  '0003-capacity': capacity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

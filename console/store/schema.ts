@@ -16,6 +16,16 @@ export type Database = {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   settings: SettingsTable;
+  site_ledgers: SiteLedgersTable;
+  site_resources: SiteResourcesTable;
+  quotas: QuotasTable;
+  quota_amounts: QuotaAmountsTable;
+  quota_requests: QuotaRequestsTable;
+  quota_request_events: QuotaRequestEventsTable;
+  provisioning_state: ProvisioningStateTable;
+  site_observations: SiteObservationsTable;
+  namespace_usage: NamespaceUsageTable;
+  job_leases: JobLeasesTable;
 };
 
 export type RegionsTable = { code: string; name: string; kind: RegionKind; parent_code: string | null };
@@ -91,3 +101,86 @@ export type AuditLogTable = {
 export type AuditHeadTable = { id: number; seq: number; hash: string };
 
 export type SettingsTable = { key: string; value: string };
+
+export type SiteLedgersTable = { site_code: string; version: number; updated_at: string; updated_by: string };
+
+/** `resource` is a ledger key: cpu (millicores), memory and storage:<class> (bytes), gpu (count). */
+export type SiteResourcesTable = {
+  site_code: string;
+  resource: string;
+  capacity: number;
+  requests_ratio_pct: number;
+  limits_ratio_pct: number;
+};
+
+export type QuotasTable = {
+  department_code: string;
+  site_code: string;
+  namespace: string;
+  request_id: string;
+  approved_at: string;
+  approved_by: string;
+};
+
+export type QuotaAmountsTable = {
+  department_code: string;
+  site_code: string;
+  resource: string;
+  requests: number;
+  limits: number;
+};
+
+export type QuotaRequestStatus = 'pending' | 'returned' | 'approved' | 'rejected' | 'withdrawn';
+
+/** `requested` and `approved` are JSON allocations (resource key → {requests, limits}). */
+export type QuotaRequestsTable = {
+  id: string;
+  department_code: string;
+  site_code: string;
+  kind: 'new' | 'change';
+  status: QuotaRequestStatus;
+  justification: string;
+  requested: string;
+  approved: string | null;
+  reason: string | null;
+  requested_by: string;
+  requested_by_id: string;
+  decided_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+};
+
+export type QuotaRequestEventsTable = {
+  request_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  note: string | null;
+  amounts: string | null;
+};
+
+export type ProvisioningStateTable = { id: number; revision: number; changed_at: string };
+
+/** `status`: ok | unauthorized | forbidden | unreachable | timeout | error; `allocatable` is JSON. */
+export type SiteObservationsTable = {
+  site_code: string;
+  status: string;
+  message: string;
+  observed_at: string;
+  last_success_at: string | null;
+  allocatable: string | null;
+};
+
+/** One ResourceQuota key of one namespace as the cluster last reported it, in exact base units. */
+export type NamespaceUsageTable = {
+  site_code: string;
+  namespace: string;
+  quota_key: string;
+  hard: number | null;
+  used: number | null;
+  observed_at: string;
+};
+
+export type JobLeasesTable = { name: string; holder: string; expires_at: string };
