@@ -5,6 +5,7 @@ import { NotFound } from '../core/errors.ts';
 import { accountsApi } from './accounts/api.ts';
 import { auditApi } from './audit/api.ts';
 import { sessionApi } from './auth/api.ts';
+import { capacityApi } from './capacity/api.ts';
 import type { Deps } from './deps.ts';
 import { auditedTransaction } from './http/audited-transaction.ts';
 import { csrfMiddleware } from './http/csrf.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', orgApi(deps));
   app.route('/api/v1', accountsApi(deps));
   app.route('/api/v1', auditApi(deps));
+  app.route('/api/v1', capacityApi(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

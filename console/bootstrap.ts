@@ -1,4 +1,7 @@
+import type { Amount } from '../core/capacity.ts';
+import { demoAllocation, demoCapacity } from '../core/demo-capacity.ts';
 import { demoProvince } from '../core/demo-province.ts';
+import { namespaceOf } from '../core/namespace.ts';
 import { anhuiRegions } from '../core/demo-regions.ts';
 import type { AccountsService } from './accounts/service.ts';
 import { generatePassword } from './auth/passwords.ts';
@@ -69,6 +72,7 @@ export async function firstStart({
           province.sites.map((s) => ({ code: s.code, name: s.name, role: s.role, region_code: s.regionCode, demo: 1 })),
         )
         .execute();
+      await seedDemoCapacity(uow, province, at);
       await db.insertInto('settings').values({ key: 'demo', value: at }).execute();
       demoLoaded = true;
       logger.info('loaded the demo province', {
@@ -76,6 +80,8 @@ export async function firstStart({
         sites: province.sites.length,
       });
     }
+
+    await ensureLedgers(uow, now().toISOString());
 
     let generatedPassword: string | null = null;
     const adminCreated = await accounts.isEmpty();
@@ -90,6 +96,74 @@ export async function firstStart({
     }
     return { adminCreated, generatedPassword, demoLoaded };
   });
+}
+
+/** Every site gets a ledger row (its capacity version and lock), even before capacity is set. */
+async function ensureLedgers(uow: UnitOfWork, at: string): Promise<void> {
+  const missing = await uow
+    .db()
+    .selectFrom('sites')
+    .leftJoin('site_ledgers', 'site_ledgers.site_code', 'sites.code')
+    .select('sites.code')
+    .where('site_ledgers.site_code', 'is', null)
+    .execute();
+  if (missing.length) {
+    await uow
+      .db()
+      .insertInto('site_ledgers')
+      .values(missing.map((s) => ({ site_code: s.code, version: 0, updated_at: at, updated_by: 'first start' })))
+      .execute();
+  }
+}
+
+/** The demo's capacity per site and an allocation for the departments that would hold one. */
+async function seedDemoCapacity(uow: UnitOfWork, province: ReturnType<typeof demoProvince>, at: string): Promise<void> {
+  const db = uow.db();
+  await ensureLedgers(uow, at);
+  for (const site of province.sites) {
+    await db
+      .insertInto('site_resources')
+      .values(
+        demoCapacity(site.role).map((r) => ({
+          site_code: site.code,
+          resource: r.resource,
+          capacity: r.capacity,
+          requests_ratio_pct: r.ratioPercent.requests,
+          limits_ratio_pct: r.ratioPercent.limits,
+        })),
+      )
+      .execute();
+    const holders = province.departments.flatMap((d) => {
+      const allocation = demoAllocation(d.level, site.role);
+      return allocation ? [{ department: d.code, allocation }] : [];
+    });
+    for (const chunk of chunks(holders, 500)) {
+      await db
+        .insertInto('quotas')
+        .values(
+          chunk.map((h) => ({
+            department_code: h.department,
+            site_code: site.code,
+            namespace: namespaceOf(h.department),
+            request_id: 'demo',
+            approved_at: at,
+            approved_by: 'demo',
+          })),
+        )
+        .execute();
+      const amounts = chunk.flatMap((h) =>
+        (Object.entries(h.allocation) as [string, Amount][]).map(([resource, a]) => ({
+          department_code: h.department,
+          site_code: site.code,
+          resource,
+          requests: a.requests,
+          limits: a.limits,
+        })),
+      );
+      for (const part of chunks(amounts, 500)) await db.insertInto('quota_amounts').values(part).execute();
+    }
+  }
+  await db.updateTable('provisioning_state').set({ revision: 1, changed_at: at }).where('id', '=', 1).execute();
 }
 
 /** Whether the store holds the demo province (pages label it so). */

@@ -1,4 +1,9 @@
 import type { Registry } from 'prom-client';
+import { type CapacityService, createCapacityService } from './capacity/capacity-service.ts';
+import { createDesiredStateBuilder, type DesiredStateBuilder } from './capacity/desired-state.ts';
+import { createLedger, type Ledger } from './capacity/ledger.ts';
+import { createQuotasService, type QuotasService } from './capacity/quotas-service.ts';
+import { createRequestsService, type RequestsService } from './capacity/requests-service.ts';
 import { type AccountsService, createAccountsService } from './accounts/service.ts';
 import { type AuditService, createAuditService } from './audit/service.ts';
 import { createLockout } from './auth/lockout.ts';
@@ -22,6 +27,11 @@ export type Deps = {
   accounts: AccountsService;
   sessions: SessionsService;
   org: OrgService;
+  ledger: Ledger;
+  capacity: CapacityService;
+  requests: RequestsService;
+  quotas: QuotasService;
+  desiredState: DesiredStateBuilder;
 };
 
 /** Wires the services over one store. `scryptCost` is lowered only by tests and benchmarks. */
@@ -44,6 +54,7 @@ export function buildDeps({
 }): Deps {
   const uow = unitOfWork(store.db);
   const lockout = createLockout({ uow, now, policy: config });
+  const ledger = createLedger(uow);
   return {
     config,
     store,
@@ -54,6 +65,12 @@ export function buildDeps({
     audit: createAuditService({ uow, now }),
     accounts: createAccountsService({ uow, now, lockout, scryptCost }),
     sessions: createSessionsService({ uow, now, idleMs: config.sessionIdleMs, lockout, secrets, scryptCost }),
-    org: createOrgService({ uow, now }),
+    // A department's name, level or region labels its namespaces: the desired state moves with it.
+    org: createOrgService({ uow, now, onDepartmentsChanged: ledger.bumpRevision }),
+    ledger,
+    capacity: createCapacityService({ uow, now, ledger }),
+    requests: createRequestsService({ uow, now, ledger }),
+    quotas: createQuotasService({ uow }),
+    desiredState: createDesiredStateBuilder({ uow, ledger }),
   };
 }

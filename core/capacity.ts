@@ -68,9 +68,19 @@ export type SiteResource = {
 export type Amount = Record<Side, number>;
 export type Allocation = Partial<Record<ResourceKey, Amount>>;
 
-/** capacity × ratio, rounded down: the most the ledger may promise on one side. */
+/**
+ * capacity × ratio, rounded down: the most the ledger may promise on one side. Held to 2^53 − 1
+ * (no amount can be larger), so the figure stays an exact integer and never rounds up.
+ */
 export function ceilingOf(capacity: number, ratioPercent: RatioPercent): number {
-  return Number((BigInt(capacity) * BigInt(ratioPercent)) / 100n);
+  const ceiling = (BigInt(capacity) * BigInt(ratioPercent)) / 100n;
+  return ceiling > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ceiling);
+}
+
+/** The shortfall when `held` would be promised against `ceiling`, in bigint so sums past 2^53 stay exact. */
+function excess(held: bigint, ceiling: number): number {
+  const over = held - BigInt(ceiling);
+  return over <= 0n ? 0 : over > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(over);
 }
 
 /** One side of one resource that an approval would push past its ceiling. */
@@ -101,9 +111,8 @@ export function shortfalls(site: readonly SiteResource[], others: Allocation, pr
       if (asked === 0) continue;
       const ceiling = offered ? ceilingOf(offered.capacity, offered.ratioPercent[side]) : 0;
       const allocated = others[key]?.[side] ?? 0;
-      if (allocated + asked > ceiling) {
-        found.push({ resource: key, side, ceiling, allocated, asked, shortfall: allocated + asked - ceiling });
-      }
+      const shortfall = excess(BigInt(allocated) + BigInt(asked), ceiling);
+      if (shortfall > 0) found.push({ resource: key, side, ceiling, allocated, asked, shortfall });
     }
   }
   return found.sort((a, b) => resourceOrder(a.resource, b.resource));
@@ -120,9 +129,8 @@ export function capacityShortfalls(site: readonly SiteResource[], allocated: All
     for (const side of sides) {
       const held = amount[side];
       const ceiling = offered ? ceilingOf(offered.capacity, offered.ratioPercent[side]) : 0;
-      if (held > ceiling) {
-        found.push({ resource: key, side, ceiling, allocated: held, asked: 0, shortfall: held - ceiling });
-      }
+      const shortfall = excess(BigInt(held), ceiling);
+      if (shortfall > 0) found.push({ resource: key, side, ceiling, allocated: held, asked: 0, shortfall });
     }
   }
   return found.sort((a, b) => resourceOrder(a.resource, b.resource));
@@ -140,3 +148,20 @@ export function sumAllocations(list: readonly Allocation[]): Allocation {
   }
   return total;
 }
+
+/** Reads an overcommit ratio written as a decimal (`4`, `4.0`, `1.25`) into hundredths; null when malformed. */
+export function parseRatio(text: string): RatioPercent | null {
+  const m = /^(\d{1,2})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** A ratio in hundredths as people write it: 400 → `4.0`, 125 → `1.25`. */
+export function formatRatio(ratio: RatioPercent): string {
+  const whole = Math.trunc(ratio / 100);
+  const rest = ratio % 100;
+  return rest === 0 ? `${whole}.0` : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
+}
+
+/** The ratios an operator may set: from 0.1 (hold back headroom) to 16 (the most OpenStack ever defaulted to). */
+export const ratioBounds = { min: 10, max: 1600 } as const;

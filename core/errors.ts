@@ -14,10 +14,18 @@ export type FieldProblem = {
 export class DomainError extends Error {
   readonly code: string;
   readonly params: Record<string, string | number>;
+  /** Structured facts a program can act on (e.g. every shortfall), sent beside the message. */
+  details?: unknown;
   constructor(code: string, params: Record<string, string | number> = {}, message?: string) {
     super(message ?? code);
     this.code = code;
     this.params = params;
+  }
+
+  /** The same error carrying structured details. */
+  with(details: unknown): this {
+    this.details = details;
+    return this;
   }
 }
 

@@ -17,21 +17,35 @@ export type Role = (typeof roles)[number];
 /** The administrator roles that must stay in separate hands. */
 export const separatedRoles: readonly Role[] = ['system-admin', 'security-admin', 'audit-admin'];
 
-export const permissions = ['org:read', 'org:write', 'accounts:read', 'accounts:write', 'audit:read'] as const;
+export const permissions = [
+  'org:read',
+  'org:write',
+  'accounts:read',
+  'accounts:write',
+  'audit:read',
+  // Sites' capacity, every department's allocation, the provisioning document.
+  'capacity:read',
+  'capacity:write',
+  // Quota requests: file one (scoped to the own department for department users), see them, decide them.
+  'quota:read',
+  'quota:request',
+  'quota:decide',
+] as const;
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
   // Runs the platform: the organisation model, sites, configuration.
-  'system-admin': ['org:read', 'org:write'],
+  'system-admin': ['org:read', 'org:write', 'capacity:read', 'quota:read'],
   // Decides who may do what: accounts, roles, tokens, unlocks.
   'security-admin': ['org:read', 'accounts:read', 'accounts:write'],
   // Reads and verifies the audit trail; changes nothing.
-  'audit-admin': ['org:read', 'audit:read'],
-  'cloud-operator': ['org:read'],
+  'audit-admin': ['org:read', 'audit:read', 'capacity:read', 'quota:read'],
+  // Allocates sites' capacity: edits it, works the request queue, may file on a department's behalf.
+  'cloud-operator': ['org:read', 'capacity:read', 'capacity:write', 'quota:read', 'quota:request', 'quota:decide'],
   'network-operator': ['org:read'],
   // Sees its own department only (enforced by scope, not by permission).
-  'department-user': ['org:read'],
-  viewer: ['org:read'],
+  'department-user': ['org:read', 'quota:read', 'quota:request'],
+  viewer: ['org:read', 'capacity:read', 'quota:read'],
 };
 
 /** Whether a role carries a permission. */

@@ -50,6 +50,11 @@ const holders: Record<Permission, Role[]> = {
   'accounts:read': ['security-admin'],
   'accounts:write': ['security-admin'],
   'audit:read': ['audit-admin'],
+  'capacity:read': ['system-admin', 'audit-admin', 'cloud-operator', 'viewer'],
+  'capacity:write': ['cloud-operator'],
+  'quota:read': ['system-admin', 'audit-admin', 'cloud-operator', 'department-user', 'viewer'],
+  'quota:request': ['cloud-operator', 'department-user'],
+  'quota:decide': ['cloud-operator'],
 };
 
 const ownDepartment = '340100-001';

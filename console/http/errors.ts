@@ -21,7 +21,12 @@ export function statusOf(error: unknown): ContentfulStatusCode {
 }
 
 export type ErrorBody = {
-  error: { code: string; message: string; fields?: { field: string; rule: string; message: string }[] };
+  error: {
+    code: string;
+    message: string;
+    fields?: { field: string; rule: string; message: string }[];
+    details?: unknown;
+  };
 };
 
 /** The JSON error body in the caller's language. */
@@ -34,7 +39,8 @@ export function errorBody(error: unknown, t: Translate, ref: string): ErrorBody 
   }
   if (error instanceof DomainError) {
     const key = `error.${error.code}`;
-    return { error: { code: error.code, message: isMessageKey(key) ? t(key, error.params) : error.message } };
+    const message = isMessageKey(key) ? t(key, error.params) : error.message;
+    return { error: { code: error.code, message, ...(error.details === undefined ? {} : { details: error.details }) } };
   }
   if (error instanceof HTTPException && error.status === 413) {
     return { error: { code: 'payload_too_large', message: t('error.payload_too_large', { limit: '1 MiB' }) } };

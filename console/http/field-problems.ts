@@ -15,7 +15,10 @@ export function zodProblems(error: ZodError, prefix?: string): FieldProblem[] {
     if (Array.isArray(i.values)) params.values = i.values.map(String).join(', ');
     if (Array.isArray(i.keys)) params.keys = i.keys.map(String).join(', ');
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    return { field, rule: missing ? 'required' : issue.code, params };
+    // A refinement names its own rule (e.g. quantity_format) through params.rule.
+    const own = i.params as { rule?: unknown } | undefined;
+    const rule = typeof own?.rule === 'string' ? own.rule : missing ? 'required' : issue.code;
+    return { field, rule, params };
   });
 }
 

@@ -22,6 +22,7 @@ export const errorSchema = z
       code: z.string(),
       message: z.string(),
       fields: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
+      details: z.unknown().optional(),
     }),
   })
   .openapi('Error');

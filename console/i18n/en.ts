@@ -197,6 +197,20 @@ export const en = {
   'error.import_has_errors': 'The import has errors in {count} lines; nothing was imported.',
   'error.bad_json': 'The request body is not valid JSON.',
   'error.bad_cursor': 'The cursor is not valid; start again from the first page.',
+  'error.site_not_found': 'There is no site with code {code}.',
+  'error.request_not_found': 'There is no quota request {id}.',
+  'error.request_open':
+    'Department {department} already has an open request on {site} ({id}); change or withdraw that one first.',
+  'error.stale_request':
+    'The request changed while you were looking at it: it is now version {version} ({status}). Reload and decide again.',
+  'error.request_not_open': 'The request is {status}; it can no longer be changed this way.',
+  'error.own_request': 'You filed this request, so someone else must decide it.',
+  'error.over_capacity':
+    'Site {site} cannot promise this: {resource} {side} would be short by {shortfall} (capacity × ratio {ceiling}, already allocated {allocated}, asked {asked}; {count} shortfall(s) in all).',
+  'error.capacity_below_allocated':
+    'Site {site} already promises more than that: {resource} {side} would be short by {shortfall} (new ceiling {ceiling}, allocated {allocated}; {count} shortfall(s) in all).',
+  'error.stale_capacity':
+    "Site {site}'s capacity was changed by {updatedBy} at {updatedAt} (now version {version}). Reload and edit again.",
 
   'rule.required': 'is required',
   'rule.invalid_type': 'has the wrong type (expected {expected})',
@@ -222,6 +236,18 @@ export const en = {
   'rule.administrator_token': 'administrator roles get tokens only from the local admin command',
   'rule.wrong_password': 'is not your current password',
   'rule.same_password': 'must differ from the current password',
+  'rule.quantity_format': 'is not a Kubernetes quantity (e.g. 500m, 64, 256Gi, 2Ti)',
+  'rule.quantity_negative': 'must not be negative',
+  'rule.quantity_precision': 'is finer than the unit allows (whole millicores or bytes)',
+  'rule.quantity_range': 'is too large to hold exactly',
+  'rule.empty_allocation': 'must name at least one resource',
+  'rule.unknown_resource': 'is not a resource (cpu, memory, gpu or storage:<class>)',
+  'rule.limits_below_requests': 'must be at least the requests',
+  'rule.no_separate_limit': 'has no separate limit (storage and GPUs are quota’d by requests)',
+  'rule.not_offered': 'is not offered by site {site}',
+  'rule.above_requested': 'is more than was requested',
+  'rule.duplicate_resource': 'repeats a resource',
+  'rule.ratio_range': 'must be a ratio from 0.1 to 16 with at most two decimals',
   'account.title': 'My account',
   'account.changePassword': 'Change password',
   'account.currentPassword': 'Current password',

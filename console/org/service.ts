@@ -74,7 +74,16 @@ const sortColumn = {
 export type OrgService = ReturnType<typeof createOrgService>;
 
 /** Regions, departments and sites: the organisation every other area hangs off. */
-export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Date }) {
+export function createOrgService({
+  uow,
+  now,
+  onDepartmentsChanged = async () => {},
+}: {
+  uow: UnitOfWork;
+  now: () => Date;
+  /** Runs in the same transaction when existing departments change (their namespaces' labels follow). */
+  onDepartmentsChanged?: (at: Date) => Promise<unknown>;
+}) {
   function base() {
     return uow
       .db()
@@ -209,6 +218,7 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
         .set({ name: input.name, level: input.level, region_code: input.regionCode, updated_at: now().toISOString() })
         .where('code', '=', code)
         .execute();
+      await onDepartmentsChanged(now());
       return this.getDepartment(code);
     },
 
@@ -246,6 +256,7 @@ export function createOrgService({ uow, now }: { uow: UnitOfWork; now: () => Dat
           created++;
         }
       }
+      if (updated) await onDepartmentsChanged(now());
       return { created, updated };
     },
 

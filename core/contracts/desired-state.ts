@@ -45,7 +45,7 @@ export const namespaceSchema = z.object({
   /** The cluster group bound to `edit` in this namespace. */
   group: z.string(),
   /** Approved amounts by resource key (`cpu`, `memory`, `gpu`, `storage:<class>`). */
-  allocation: z.record(resourceKeySchema, side),
+  allocation: z.partialRecord(resourceKeySchema, side),
   objects: objectCountsSchema,
   /** When the allocation in force was approved, and the request that did it. */
   approvedAt: z.string(),
