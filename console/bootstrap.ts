@@ -1,11 +1,13 @@
 import type { Amount } from '../core/capacity.ts';
 import { demoAllocation, demoCapacity } from '../core/demo-capacity.ts';
+import { type Kysely, sql } from 'kysely';
 import { demoProvince } from '../core/demo-province.ts';
 import { namespaceOf } from '../core/namespace.ts';
 import { anhuiRegions } from '../core/demo-regions.ts';
 import type { AccountsService } from './accounts/service.ts';
 import { generatePassword } from './auth/passwords.ts';
 import type { Logger } from './logger.ts';
+import { dialectOf } from './store/dialect-of.ts';
 import type { UnitOfWork } from './store/unit-of-work.ts';
 
 export type FirstStart = { adminCreated: boolean; generatedPassword: string | null; demoLoaded: boolean };
@@ -164,6 +166,9 @@ async function seedDemoCapacity(uow: UnitOfWork, province: ReturnType<typeof dem
     }
   }
   await db.updateTable('provisioning_state').set({ revision: 1, changed_at: at }).where('id', '=', 1).execute();
+  // Fresh statistics, so PostgreSQL plans the first lists over thousands of rows as such
+  // rather than waiting for autovacuum to notice the bulk load.
+  if (dialectOf(uow.root as Kysely<unknown>) === 'postgres') await sql`analyze`.execute(db);
 }
 
 /** Whether the store holds the demo province (pages label it so). */

@@ -6,11 +6,9 @@ import { quotaSorts } from './quotas-service.ts';
 /** Response and query shapes of the capacity & quota API, for validation and the OpenAPI document. */
 
 const amount = z.object({ requests: z.number().int(), limits: z.number().int() });
-export const allocationOut = z
-  .partialRecord(z.string(), amount)
-  .openapi('Allocation', {
-    description: 'Exact amounts per resource: cpu in millicores, memory and storage:<class> in bytes, gpu in units',
-  });
+export const allocationOut = z.partialRecord(z.string(), amount).openapi('Allocation', {
+  description: 'Exact amounts per resource: cpu in millicores, memory and storage:<class> in bytes, gpu in units',
+});
 
 export const siteCapacity = z
   .object({

@@ -53,12 +53,39 @@ export type QuotasService = ReturnType<typeof createQuotasService>;
 /** Allocations in force: every department's quota per site, sortable by what it holds. */
 export function createQuotasService({ uow }: { uow: UnitOfWork }) {
   function base() {
-    const amount = (resource: string, side: 'requests' | 'limits') =>
-      sql<number>`coalesce((select a.${sql.ref(side)} from quota_amounts a where a.department_code = quotas.department_code and a.site_code = quotas.site_code and a.resource = ${resource}), 0)`;
+    // One join per figure the list shows and sorts by; each hits quota_amounts' primary key.
+    const storage = uow
+      .db()
+      .selectFrom('quota_amounts')
+      .select(['department_code', 'site_code', sql<number>`sum(requests)`.as('total')])
+      .where('resource', 'like', 'storage:%')
+      .groupBy(['department_code', 'site_code'])
+      .as('st');
     return uow
       .db()
       .selectFrom('quotas')
       .innerJoin('departments', 'departments.code', 'quotas.department_code')
+      .leftJoin('quota_amounts as cpu', (j) =>
+        j
+          .onRef('cpu.department_code', '=', 'quotas.department_code')
+          .onRef('cpu.site_code', '=', 'quotas.site_code')
+          .on('cpu.resource', '=', 'cpu'),
+      )
+      .leftJoin('quota_amounts as mem', (j) =>
+        j
+          .onRef('mem.department_code', '=', 'quotas.department_code')
+          .onRef('mem.site_code', '=', 'quotas.site_code')
+          .on('mem.resource', '=', 'memory'),
+      )
+      .leftJoin('quota_amounts as gpu', (j) =>
+        j
+          .onRef('gpu.department_code', '=', 'quotas.department_code')
+          .onRef('gpu.site_code', '=', 'quotas.site_code')
+          .on('gpu.resource', '=', 'gpu'),
+      )
+      .leftJoin(storage, (join) =>
+        join.onRef('st.department_code', '=', 'quotas.department_code').onRef('st.site_code', '=', 'quotas.site_code'),
+      )
       .select([
         'quotas.department_code',
         'departments.name',
@@ -68,14 +95,12 @@ export function createQuotasService({ uow }: { uow: UnitOfWork }) {
         'quotas.namespace',
         'quotas.approved_at',
         'quotas.request_id',
-        amount('cpu', 'requests').as('cpu_requests'),
-        amount('cpu', 'limits').as('cpu_limits'),
-        amount('memory', 'requests').as('memory_requests'),
-        amount('memory', 'limits').as('memory_limits'),
-        amount('gpu', 'requests').as('gpu'),
-        sql<number>`coalesce((select sum(a.requests) from quota_amounts a where a.department_code = quotas.department_code and a.site_code = quotas.site_code and a.resource like 'storage:%'), 0)`.as(
-          'storage',
-        ),
+        sql<number>`coalesce(cpu.requests, 0)`.as('cpu_requests'),
+        sql<number>`coalesce(cpu.limits, 0)`.as('cpu_limits'),
+        sql<number>`coalesce(mem.requests, 0)`.as('memory_requests'),
+        sql<number>`coalesce(mem.limits, 0)`.as('memory_limits'),
+        sql<number>`coalesce(gpu.requests, 0)`.as('gpu'),
+        sql<number>`coalesce(st.total, 0)`.as('storage'),
       ]);
   }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../core/principal.ts';
 import { type Permission, type Role, roles } from '../../core/roles.ts';
 import { json, type TestConsole, testConsole } from '../testing/harness.ts';
 
@@ -33,6 +34,20 @@ const required: Record<string, Permission | 'anyone'> = {
   'get /api/v1/audit': 'audit:read',
   'get /api/v1/audit/verify': 'audit:read',
   'get /api/v1/audit/export': 'audit:read',
+  'get /api/v1/capacity': 'capacity:read',
+  'get /api/v1/capacity/{site}': 'capacity:read',
+  'put /api/v1/capacity/{site}': 'capacity:write',
+  'get /api/v1/quota-requests': 'quota:read',
+  'post /api/v1/quota-requests': 'quota:request',
+  'get /api/v1/quota-requests/{id}': 'quota:read',
+  'post /api/v1/quota-requests/{id}/approve': 'quota:decide',
+  'post /api/v1/quota-requests/{id}/return': 'quota:decide',
+  'post /api/v1/quota-requests/{id}/reject': 'quota:decide',
+  'post /api/v1/quota-requests/{id}/resubmit': 'quota:request',
+  'post /api/v1/quota-requests/{id}/withdraw': 'quota:request',
+  'get /api/v1/quotas': 'quota:read',
+  'get /api/v1/quotas/{department}': 'quota:read',
+  'get /api/v1/provisioning/desired-state': 'capacity:read',
 };
 
 /** Which roles hold each permission, as the product promises it (not read from the code). */
@@ -65,6 +80,8 @@ describe('authorisation matrix over every /api/v1 route', () => {
   const tokens = new Map<Role, string>();
   let routes: [string, string][] = [];
   let spareToken = '';
+  /** Quota requests in the state each route needs, per caller where both allowed roles act. */
+  const requestFor = new Map<string, string>();
 
   beforeAll(async () => {
     t = await testConsole();
@@ -72,6 +89,7 @@ describe('authorisation matrix over every /api/v1 route', () => {
       tokens.set(role, await t.tokenFor(role, role === 'department-user' ? ownDepartment : null));
     spareToken = (await t.deps.accounts.createToken({ name: 'spare', role: 'viewer' }, 'test')).view.id;
     await t.deps.accounts.createUser({ username: 'target', roles: ['viewer'], password: 'a long enough password' });
+    await quotaFixtures();
     const spec = await json(await t.request('/api/openapi.json'));
     routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => [method, `/api/v1${path.replace(/^\/api\/v1/, '')}`] as [string, string]),
@@ -84,10 +102,53 @@ describe('authorisation matrix over every /api/v1 route', () => {
     expect(documented).toEqual(Object.keys(required).sort());
   });
 
+  async function quotaFixtures() {
+    const filer: Principal = { kind: 'user', id: 'filer', name: 'filer', roles: ['cloud-operator'], department: null };
+    const file = async (department: string, site: string) =>
+      (
+        await t.deps.requests.submit(filer, {
+          department,
+          site,
+          justification: 'matrix',
+          allocation: { cpu: { requests: 1000, limits: 1000 } },
+        })
+      ).id;
+    const returned = async (department: string, site: string) => {
+      const id = await file(department, site);
+      const other: Principal = { ...filer, id: 'decider', name: 'decider' };
+      await t.deps.requests.sendBack(other, id, { version: 1, reason: 'matrix' });
+      return id;
+    };
+    requestFor.set('post /api/v1/quota-requests/{id}/approve', await file('340300-001', 'prod-hefei'));
+    requestFor.set('post /api/v1/quota-requests/{id}/return', await file('340400-001', 'prod-hefei'));
+    requestFor.set('post /api/v1/quota-requests/{id}/reject', await file('340500-001', 'prod-hefei'));
+    const ownReturned = await returned(ownDepartment, 'dr-hefei');
+    requestFor.set('get /api/v1/quota-requests/{id}', ownReturned);
+    requestFor.set('post /api/v1/quota-requests/{id}/resubmit department-user', ownReturned);
+    requestFor.set(
+      'post /api/v1/quota-requests/{id}/resubmit cloud-operator',
+      await returned(otherDepartment, 'dr-hefei'),
+    );
+    requestFor.set('post /api/v1/quota-requests/{id}/withdraw department-user', await file(ownDepartment, 'dr-remote'));
+    requestFor.set(
+      'post /api/v1/quota-requests/{id}/withdraw cloud-operator',
+      await file(otherDepartment, 'dr-remote'),
+    );
+  }
+
   let n = 0;
-  function call(method: string, template: string, token?: string) {
+  async function call(method: string, template: string, token?: string) {
     n++;
-    const path = template.replace('{code}', ownDepartment).replace('{username}', 'target').replace('{id}', spareToken);
+    const key = `${method} ${template}`;
+    const role = [...tokens].find(([, v]) => v === token)?.[0];
+    const id = requestFor.get(`${key} ${role}`) ?? requestFor.get(key) ?? spareToken;
+    const path = template
+      .replace('{code}', ownDepartment)
+      .replace('{department}', ownDepartment)
+      .replace('{site}', 'dr-remote')
+      .replace('{username}', 'target')
+      .replace('{id}', id);
+    const capacityVersion = (await t.deps.capacity.view('dr-remote')).version;
     const bodies: Record<string, unknown> = {
       'post /api/v1/departments': { code: `M-${n}`, name: `矩阵测试局${n}`, level: 'provincial', region: '340000' },
       'patch /api/v1/departments/{code}': { name: `合肥市发展和改革委员会${n}` },
@@ -97,8 +158,26 @@ describe('authorisation matrix over every /api/v1 route', () => {
       'post /api/v1/tokens': { name: `matrix ${n}`, role: 'viewer' },
       'post /api/v1/session': { username: 'nobody', password: 'x' },
       'post /api/v1/session/totp': { code: '000000' },
+      'put /api/v1/capacity/{site}': {
+        version: capacityVersion,
+        resources: [
+          { resource: 'cpu', capacity: `${1600 + n}` },
+          { resource: 'memory', capacity: '3200Gi' },
+          { resource: 'storage:hdd', capacity: '200Ti' },
+        ],
+      },
+      'post /api/v1/quota-requests': {
+        department: role === 'department-user' ? ownDepartment : '340600-001',
+        site: 'prod-hefei',
+        justification: 'matrix',
+        allocation: { cpu: '1' },
+      },
+      'post /api/v1/quota-requests/{id}/approve': { version: 1 },
+      'post /api/v1/quota-requests/{id}/return': { version: 1, reason: 'matrix' },
+      'post /api/v1/quota-requests/{id}/reject': { version: 1, reason: 'matrix' },
+      'post /api/v1/quota-requests/{id}/resubmit': { version: 2, justification: 'matrix', allocation: { cpu: '1' } },
+      'post /api/v1/quota-requests/{id}/withdraw': { version: 1 },
     };
-    const key = `${method} ${template}`;
     const isImport = key === 'post /api/v1/departments/import';
     const body = isImport ? 'code,name,level,region\nM-import,矩阵导入局,provincial,340000\n' : bodies[key];
     return t.request(path, {
