@@ -33,6 +33,19 @@ const envSchema = z.object({
     .default(15),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Kubeconfig with a context per site; unset turns reading usage back from the sites off. */
+  KUBECONFIG_PATH: z.string().min(1).optional(),
+  /** Which kubeconfig context reaches which site: `prod-hefei=ctx-a,dr-hefei=ctx-b`. */
+  KUBE_SITE_CONTEXTS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const parsed = parseSiteContexts(text ?? '');
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      return typeof parsed === 'string' ? {} : parsed;
+    }),
+  USAGE_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  KUBE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 });
 
 export type Config = {
@@ -50,15 +63,21 @@ export type Config = {
   lockoutMs: number;
   shutdownGraceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Unset: usage read-back is off. */
+  kubeconfigPath: string | undefined;
+  /** Site code → kubeconfig context. */
+  kubeSiteContexts: Record<string, string>;
+  usagePollMs: number;
+  kubeTimeoutMs: number;
 };
 
 /** Reads and validates the configuration; throws naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const bad = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid configuration: ${bad}`);
-  }
+  const problems = parsed.success
+    ? usageReadBackProblems(parsed.data)
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success || problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   const e = parsed.data;
   return {
     port: e.PORT,
@@ -75,7 +94,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lockoutMs: e.LOCKOUT_MINUTES * 60_000,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    kubeconfigPath: e.KUBECONFIG_PATH,
+    kubeSiteContexts: e.KUBE_SITE_CONTEXTS,
+    usagePollMs: e.USAGE_POLL_SECONDS * 1000,
+    kubeTimeoutMs: e.KUBE_TIMEOUT_SECONDS * 1000,
   };
+}
+
+/** Rules that tie the usage read-back settings together. */
+function usageReadBackProblems(e: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  if (e.KUBECONFIG_PATH && !Object.keys(e.KUBE_SITE_CONTEXTS).length) {
+    problems.push('KUBE_SITE_CONTEXTS: required when KUBECONFIG_PATH is set');
+  }
+  // A poll must be over (every site answered or timed out) before the next one is due.
+  if (e.KUBE_TIMEOUT_SECONDS >= e.USAGE_POLL_SECONDS) {
+    problems.push('KUBE_TIMEOUT_SECONDS: must be less than USAGE_POLL_SECONDS');
+  }
+  return problems;
+}
+
+/**
+ * Reads `site=context,site=context`; a message when malformed. Site codes are checked against
+ * the store at start (the configuration cannot see it), contexts at each read.
+ */
+function parseSiteContexts(text: string): Record<string, string> | string {
+  const pairs: Record<string, string> = {};
+  for (const entry of text.split(',').map((s) => s.trim())) {
+    if (!entry) continue;
+    const m = /^([A-Za-z0-9][\w.-]*)=([^\s=,]+)$/.exec(entry);
+    if (!m) return `expected site=context pairs separated by commas, got ${JSON.stringify(entry.slice(0, 60))}`;
+    const [, site = '', context = ''] = m;
+    if (site in pairs) return `site ${site} is named twice`;
+    pairs[site] = context;
+  }
+  return pairs;
 }
 
 /** Configuration for tests and tools: defaults plus overrides. */

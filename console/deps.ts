@@ -14,6 +14,7 @@ import type { Logger } from './logger.ts';
 import { createOrgService, type OrgService } from './org/service.ts';
 import type { Store } from './store/open.ts';
 import { type UnitOfWork, unitOfWork } from './store/unit-of-work.ts';
+import { createUsageService, type UsageService } from './usage/service.ts';
 
 /** Everything the app needs, made once per process and passed in (tests make their own). */
 export type Deps = {
@@ -32,6 +33,7 @@ export type Deps = {
   requests: RequestsService;
   quotas: QuotasService;
   desiredState: DesiredStateBuilder;
+  usage: UsageService;
 };
 
 /** Wires the services over one store. `scryptCost` is lowered only by tests and benchmarks. */
@@ -72,5 +74,6 @@ export function buildDeps({
     requests: createRequestsService({ uow, now, ledger }),
     quotas: createQuotasService({ uow }),
     desiredState: createDesiredStateBuilder({ uow, ledger }),
+    usage: createUsageService({ uow, now, config }),
   };
 }

@@ -5,9 +5,12 @@ import { firstStart } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
 import { createLogger } from './logger.ts';
+import { registerCapacityMetrics } from './metrics/capacity-metrics.ts';
 import { createRegistry } from './metrics/registry.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openStore } from './store/open.ts';
+import { kubeconfigProblems, kubeSiteReader } from './usage/kube-client.ts';
+import { createUsagePoller } from './usage/poller.ts';
 
 /**
  * The console process: open the store, migrate, seed a first start, listen; on SIGTERM stop
@@ -25,9 +28,12 @@ logger.info('secret key loaded', { from: secrets.source });
 const deps = buildDeps({ config, store, logger, registry: createRegistry(), secrets: secrets.box });
 const first = await firstStart({ ...deps, demo: config.demo, adminPassword: config.adminPassword });
 const app = createApp(deps);
+registerCapacityMetrics(deps.registry, { uow: deps.uow, logger });
+const usagePoller = startableUsagePoller();
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info('console listening', { port: info.port, store: store.describe });
+  usagePoller?.start();
   const url = `http://localhost:${info.port}/`;
   if (first.adminCreated) {
     // Printed once, to the operator's terminal, never to the structured log.
@@ -58,8 +64,11 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.shutdownGraceMs);
   force.unref();
+  // A poll in flight ends within KUBE_TIMEOUT_SECONDS; it must finish writing before the store closes.
+  const pollerStopped = usagePoller?.stop();
   // close() stops accepting and resolves once every open request has been answered.
   server.close(async () => {
+    await pollerStopped;
     await store.db.destroy();
     logger.info('stopped');
     process.exit(0);
@@ -72,3 +81,22 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** The usage poller when KUBECONFIG_PATH is set (its settings checked and reported), else null. */
+function startableUsagePoller() {
+  const { kubeconfigPath, kubeSiteContexts, kubeTimeoutMs, usagePollMs } = config;
+  if (!kubeconfigPath) {
+    logger.info('usage read-back off: KUBECONFIG_PATH is not set');
+    return null;
+  }
+  for (const problem of kubeconfigProblems(kubeconfigPath, kubeSiteContexts)) {
+    logger.warn('usage read-back: kubeconfig problem', { problem });
+  }
+  return createUsagePoller({
+    uow: deps.uow,
+    reader: kubeSiteReader({ kubeconfigPath, timeoutMs: kubeTimeoutMs }),
+    siteContexts: kubeSiteContexts,
+    intervalMs: usagePollMs,
+    logger,
+  });
+}

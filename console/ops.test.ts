@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, type TestConsole, testConsole } from './testing/harness.ts';
+import { latestSchemaVersion } from './store/migrate.ts';
 
 describe('operational endpoints', () => {
   let t: TestConsole;
@@ -12,7 +13,7 @@ describe('operational endpoints', () => {
     expect((await t.request('/healthz')).status).toBe(200);
     const ready = await t.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await json(ready)).toMatchObject({ status: 'ready', schema: '0002-audit-append-only' });
+    expect(await json(ready)).toMatchObject({ status: 'ready', schema: latestSchemaVersion });
   });
 
   it('labels request durations by route template, never by raw path or id', async () => {

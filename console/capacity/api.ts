@@ -144,7 +144,7 @@ const routes = {
       'What every site should hold; ETag per revision (If-None-Match → 304)',
     ),
     responses: {
-      200: jsonOk(desiredStateSchema.openapi('DesiredState'), 'The document'),
+      200: jsonOk(desiredStateSchema, 'The document'),
       304: { description: 'Unchanged since the ETag given' },
       ...errorResponses,
     },

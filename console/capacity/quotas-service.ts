@@ -3,6 +3,7 @@ import type { Allocation, Amount, ResourceKey } from '../../core/capacity.ts';
 import { NotFound } from '../../core/errors.ts';
 import type { DepartmentLevel } from '../../core/org.ts';
 import { isScoped, type Principal, requireDepartmentInScope } from '../../core/principal.ts';
+import { inRegion } from '../org/region-scope.ts';
 import { contains } from '../store/contains.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 
@@ -125,7 +126,10 @@ export function createQuotasService({ uow }: { uow: UnitOfWork }) {
     if (isScoped(p)) q = q.where('quotas.department_code', '=', p.department ?? '');
     if (query.site) q = q.where('quotas.site_code', '=', query.site);
     if (query.level) q = q.where('departments.level', '=', query.level);
-    if (query.region) q = q.where('departments.region_code', '=', query.region);
+    if (query.region) {
+      const region = query.region;
+      q = q.where((eb) => inRegion(eb as never, region));
+    }
     if (query.q) {
       const text = query.q;
       q = q.where((eb) => eb.or([contains('departments.name', text), contains('departments.code', text)]));

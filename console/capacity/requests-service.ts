@@ -161,6 +161,22 @@ export function createRequestsService({ uow, now, ledger }: { uow: UnitOfWork; n
     return load(id, p);
   }
 
+  /** Refuses a step taken on a stale view (409 with the current version) or in a state that does not allow it. */
+  function requireCurrent(current: QuotaRequestView, expected: number, allowed: readonly QuotaRequestStatus[]): void {
+    if (current.version !== expected) {
+      throw new Conflict('stale_request', { id: current.id, version: current.version, status: current.status }).with({
+        version: current.version,
+        status: current.status,
+        updatedAt: current.updatedAt,
+      });
+    }
+    if (!allowed.includes(current.status)) {
+      throw new Conflict('request_not_open', { id: current.id, status: current.status }).with({
+        status: current.status,
+      });
+    }
+  }
+
   /** Moves a request on, if it is still at the version the caller saw and in a state that allows it. */
   async function advance(
     current: QuotaRequestView,
@@ -175,18 +191,7 @@ export function createRequestsService({ uow, now, ledger }: { uow: UnitOfWork; n
       justification?: string;
     },
   ): Promise<void> {
-    if (current.version !== expected) {
-      throw new Conflict('stale_request', { id: current.id, version: current.version, status: current.status }).with({
-        version: current.version,
-        status: current.status,
-        updatedAt: current.updatedAt,
-      });
-    }
-    if (!allowed.includes(current.status)) {
-      throw new Conflict('request_not_open', { id: current.id, status: current.status }).with({
-        status: current.status,
-      });
-    }
+    requireCurrent(current, expected, allowed);
     const result = await uow
       .db()
       .updateTable('quota_requests')
@@ -247,14 +252,15 @@ export function createRequestsService({ uow, now, ledger }: { uow: UnitOfWork; n
       await ledger.allocatedOn(current.site, current.department),
       approved,
     );
-    // A stale or already decided request says so first; the transaction undoes this on a shortfall.
+    // A stale or already decided request says so first; a shortfall refuses before anything is written.
+    requireCurrent(current, input.version, ['pending']);
+    if (short.length) throw ledgerConflict('over_capacity', current.site, short);
     await advance(current, input.version, ['pending'], {
       status: 'approved',
       approved,
       decidedBy: p.name,
       reason: input.note ?? null,
     });
-    if (short.length) throw ledgerConflict('over_capacity', current.site, short);
     const at = now();
     const quota = {
       request_id: id,

@@ -16,6 +16,7 @@ import type { Database } from '../store/schema.ts';
 import { insertOrConflict } from '../store/unique-violation.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { inRegion } from './region-scope.ts';
 
 export const departmentSorts = ['code', 'name', 'level', 'region'] as const;
 export type DepartmentSort = (typeof departmentSorts)[number];
@@ -108,24 +109,7 @@ export function createOrgService({
       const parts: Expression<SqlBool>[] = [];
       if (isScoped(viewer)) parts.push(eb('departments.code', '=', viewer.department ?? ''));
       if (f.level) parts.push(eb('departments.level', '=', f.level));
-      if (f.region) {
-        const region = f.region;
-        const below = eb
-          .selectFrom('regions')
-          .select('regions.code')
-          .where((r) =>
-            r.or([
-              r('regions.code', '=', region),
-              r('regions.parent_code', '=', region),
-              r(
-                'regions.parent_code',
-                'in',
-                r.selectFrom('regions as r2').select('r2.code').where('r2.parent_code', '=', region),
-              ),
-            ]),
-          );
-        parts.push(eb('departments.region_code', 'in', below));
-      }
+      if (f.region) parts.push(inRegion(eb, f.region));
       if (f.q) parts.push(eb.or([contains('departments.name', f.q), contains('departments.code', f.q)]));
       return eb.and(parts);
     };

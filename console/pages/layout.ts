@@ -13,6 +13,9 @@ const nav: NavItem[] = [
   { href: '/', label: 'nav.home', permission: null },
   { href: '/regions', label: 'nav.regions', permission: 'org:read' },
   { href: '/departments', label: 'nav.departments', permission: 'org:read' },
+  { href: '/capacity', label: 'nav.capacity', permission: 'capacity:read' },
+  { href: '/quotas', label: 'nav.quotas', permission: 'quota:read' },
+  { href: '/quota-requests', label: 'nav.quotaRequests', permission: 'quota:read' },
   { href: '/users', label: 'nav.users', permission: 'accounts:read' },
   { href: '/audit', label: 'nav.audit', permission: 'audit:read' },
 ];

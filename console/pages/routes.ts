@@ -3,11 +3,18 @@ import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
 import { accountPage } from './account.ts';
 import { auditPages } from './audit.ts';
+import { capacityPage } from './capacity.ts';
+import { capacityEditPage } from './capacity-edit.ts';
 import { departmentDetailPage } from './department-detail.ts';
 import { departmentCreatePage } from './department-form.ts';
 import { departmentImportPage } from './department-import.ts';
 import { departmentsPage } from './departments.ts';
 import { homePage } from './home.ts';
+import { quotaDetailPage } from './quota-detail.ts';
+import { quotaRequestDetailPage } from './quota-request-detail.ts';
+import { quotaRequestFormPage } from './quota-request-form.ts';
+import { quotaRequestsPage } from './quota-requests.ts';
+import { quotasPage } from './quotas.ts';
 import { regionsPage } from './regions.ts';
 import { signInPages } from './sign-in.ts';
 import { staticFiles } from './static.ts';
@@ -17,7 +24,9 @@ export { signInPaths } from './sign-in.ts';
 
 /**
  * Every server-rendered page. The fixed department paths (new, import, export.csv) come before
- * /departments/:code so they are not taken for department codes.
+ * /departments/:code so they are not taken for department codes; likewise /quota-requests/new
+ * before /quota-requests/:id. The capacity page's "used" figures wait for the Kubernetes
+ * read-back (`readingOf`); until it is passed they read as not read.
  */
 export function pages(deps: Deps) {
   return new Hono<Env>()
@@ -31,5 +40,12 @@ export function pages(deps: Deps) {
     .route('/', departmentImportPage(deps))
     .route('/', departmentDetailPage(deps))
     .route('/', usersPages(deps))
-    .route('/', auditPages(deps));
+    .route('/', auditPages(deps))
+    .route('/', capacityPage({ ...deps, readingOf: (site) => deps.usage.siteReading(site) }))
+    .route('/', capacityEditPage(deps))
+    .route('/', quotasPage(deps))
+    .route('/', quotaDetailPage(deps))
+    .route('/', quotaRequestsPage(deps))
+    .route('/', quotaRequestFormPage(deps))
+    .route('/', quotaRequestDetailPage(deps));
 }

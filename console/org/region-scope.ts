@@ -1,0 +1,24 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * "Departments in this region": the region itself and everything below it (a city's counties,
+ * the province's cities and counties), as lists filtered by a region select expect.
+ */
+export function inRegion(eb: ExpressionBuilder<Database, 'departments'>, region: string): Expression<SqlBool> {
+  const below = eb
+    .selectFrom('regions')
+    .select('regions.code')
+    .where((r) =>
+      r.or([
+        r('regions.code', '=', region),
+        r('regions.parent_code', '=', region),
+        r(
+          'regions.parent_code',
+          'in',
+          r.selectFrom('regions as r2').select('r2.code').where('r2.parent_code', '=', region),
+        ),
+      ]),
+    );
+  return eb('departments.region_code', 'in', below);
+}
