@@ -39,7 +39,7 @@ async function approvals(store: () => Promise<TestStore>) {
   const departments = (await db.selectFrom('departments').select('code').orderBy('code').execute()).map((d) => d.code);
   const asks = new Map<string, number>();
   let total = 0;
-  for (const [i, department] of departments.entries()) total += 1000 + (i % 7) * 250;
+  for (let i = 0; i < departments.length; i++) total += 1000 + (i % 7) * 250;
   const capacity = Math.floor(total * 0.7);
   await db
     .insertInto('site_resources')

@@ -143,7 +143,9 @@ describe('console process on PostgreSQL', () => {
         const p = await run(db.url);
         const out = p.output();
         expect(out).toMatch(/"msg":"opening store","store":"postgres postgres:\/\//);
-        expect(out).toContain(`"msg":"applied migrations","migrations":["0001-foundation","${latestSchemaVersion}"]`);
+        expect(out).toContain(
+          `"msg":"applied migrations","migrations":["0001-foundation","0002-audit-append-only","${latestSchemaVersion}"]`,
+        );
         expect(out).toContain('with the generated password');
         const ready = await fetch(`${p.baseUrl}/readyz`);
         expect(await ready.json()).toEqual({ status: 'ready', schema: latestSchemaVersion });

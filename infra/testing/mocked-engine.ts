@@ -12,7 +12,6 @@ export type Registration = {
   type: string;
   name: string;
   // Each resource type sends its own shape; tests read into it freely.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   inputs: Record<string, any>;
   /** `<provider urn>::<provider id>`, for resources given a provider. */
   provider?: string;
