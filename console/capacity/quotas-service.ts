@@ -3,8 +3,7 @@ import type { Allocation, Amount, ResourceKey } from '../../core/capacity.ts';
 import { NotFound } from '../../core/errors.ts';
 import type { DepartmentLevel } from '../../core/org.ts';
 import { isScoped, type Principal, requireDepartmentInScope } from '../../core/principal.ts';
-import { inRegion } from '../org/region-scope.ts';
-import { contains } from '../store/contains.ts';
+import { inRegion, matchesDepartment } from '../org/department-filters.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 
 export const quotaSorts = ['department', 'name', 'site', 'cpu', 'memory', 'storage', 'approved'] as const;
@@ -132,7 +131,7 @@ export function createQuotasService({ uow }: { uow: UnitOfWork }) {
     }
     if (query.q) {
       const text = query.q;
-      q = q.where((eb) => eb.or([contains('departments.name', text), contains('departments.code', text)]));
+      q = q.where((eb) => matchesDepartment(eb as never, text));
     }
     const total = await q
       .clearSelect()

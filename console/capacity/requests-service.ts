@@ -3,7 +3,7 @@ import { type Allocation, type Amount, type ResourceKey, shortfalls, sides } fro
 import { Conflict, Forbidden, Invalid, NotFound, type FieldProblem } from '../../core/errors.ts';
 import { namespaceOf } from '../../core/namespace.ts';
 import { isScoped, type Principal, requireDepartmentInScope } from '../../core/principal.ts';
-import { contains } from '../store/contains.ts';
+import { matchesDepartment } from '../org/department-filters.ts';
 import type { QuotaRequestStatus } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { Ledger } from './ledger.ts';
@@ -359,7 +359,7 @@ export function createRequestsService({ uow, now, ledger }: { uow: UnitOfWork; n
     if (department) q = q.where('quota_requests.department_code', '=', department);
     if (query.q) {
       const text = query.q;
-      q = q.where((eb) => eb.or([contains('departments.name', text), contains('departments.code', text)]));
+      q = q.where((eb) => matchesDepartment(eb as never, text));
     }
     const total = await q
       .clearSelect()

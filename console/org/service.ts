@@ -11,12 +11,11 @@ import {
 } from '../../core/org.ts';
 import { isScoped, type Principal } from '../../core/principal.ts';
 import { zodProblems } from '../http/field-problems.ts';
-import { contains } from '../store/contains.ts';
 import type { Database } from '../store/schema.ts';
 import { insertOrConflict } from '../store/unique-violation.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { inRegion } from './region-scope.ts';
+import { inRegion, matchesDepartment } from './department-filters.ts';
 
 export const departmentSorts = ['code', 'name', 'level', 'region'] as const;
 export type DepartmentSort = (typeof departmentSorts)[number];
@@ -110,7 +109,7 @@ export function createOrgService({
       if (isScoped(viewer)) parts.push(eb('departments.code', '=', viewer.department ?? ''));
       if (f.level) parts.push(eb('departments.level', '=', f.level));
       if (f.region) parts.push(inRegion(eb, f.region));
-      if (f.q) parts.push(eb.or([contains('departments.name', f.q), contains('departments.code', f.q)]));
+      if (f.q) parts.push(matchesDepartment(eb, f.q));
       return eb.and(parts);
     };
   }

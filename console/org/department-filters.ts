@@ -1,4 +1,5 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { contains } from '../store/contains.ts';
 import type { Database } from '../store/schema.ts';
 
 /**
@@ -21,4 +22,9 @@ export function inRegion(eb: ExpressionBuilder<Database, 'departments'>, region:
       ]),
     );
   return eb('departments.region_code', 'in', below);
+}
+
+/** "Departments whose name or code contains this text", as every list's search box means it. */
+export function matchesDepartment(eb: ExpressionBuilder<Database, 'departments'>, text: string): Expression<SqlBool> {
+  return eb.or([contains('departments.name', text), contains('departments.code', text)]);
 }
