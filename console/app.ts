@@ -3,12 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { NotFound } from '../core/errors.ts';
 import { accountsApi } from './accounts/api.ts';
+import { agentsApi } from './agents/api.ts';
 import { auditApi } from './audit/api.ts';
 import { sessionApi } from './auth/api.ts';
 import { capacityApi } from './capacity/api.ts';
+import { certificatesApi } from './certificates/api.ts';
 import type { Deps } from './deps.ts';
 import { auditedTransaction } from './http/audited-transaction.ts';
 import { csrfMiddleware } from './http/csrf.ts';
+import { extranetApi } from './extranet/api.ts';
 import type { Env } from './http/env.ts';
 import { onError } from './http/errors.ts';
 import { languageMiddleware } from './http/lang.ts';
@@ -63,6 +66,9 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', accountsApi(deps));
   app.route('/api/v1', auditApi(deps));
   app.route('/api/v1', capacityApi(deps));
+  app.route('/api/v1', agentsApi(deps));
+  app.route('/api/v1', extranetApi(deps));
+  app.route('/api/v1', certificatesApi(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

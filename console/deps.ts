@@ -5,11 +5,14 @@ import { createLedger, type Ledger } from './capacity/ledger.ts';
 import { createQuotasService, type QuotasService } from './capacity/quotas-service.ts';
 import { createRequestsService, type RequestsService } from './capacity/requests-service.ts';
 import { type AccountsService, createAccountsService } from './accounts/service.ts';
+import { type AgentsService, createAgentsService } from './agents/service.ts';
 import { type AuditService, createAuditService } from './audit/service.ts';
 import { createLockout } from './auth/lockout.ts';
 import type { SecretBox } from './auth/secret-box.ts';
 import { createSessionsService, type SessionsService } from './auth/sessions.ts';
+import { type CertificatesService, createCertificatesService } from './certificates/service.ts';
 import type { Config } from './config.ts';
+import { createLinksService, type LinksService } from './extranet/links-service.ts';
 import type { Logger } from './logger.ts';
 import { createOrgService, type OrgService } from './org/service.ts';
 import type { Store } from './store/open.ts';
@@ -34,6 +37,9 @@ export type Deps = {
   quotas: QuotasService;
   desiredState: DesiredStateBuilder;
   usage: UsageService;
+  agents: AgentsService;
+  links: LinksService;
+  certificates: CertificatesService;
 };
 
 /** Wires the services over one store. `scryptCost` is lowered only by tests and benchmarks. */
@@ -75,5 +81,8 @@ export function buildDeps({
     quotas: createQuotasService({ uow }),
     desiredState: createDesiredStateBuilder({ uow, ledger }),
     usage: createUsageService({ uow, now, config }),
+    agents: createAgentsService({ uow, now }),
+    links: createLinksService({ uow, now }),
+    certificates: createCertificatesService({ uow, now }),
   };
 }

@@ -30,22 +30,27 @@ export const permissions = [
   'quota:read',
   'quota:request',
   'quota:decide',
+  // The extranet: links and their state, agents, the certificate inventory (department users see
+  // their own department's); managing agents, links, thresholds, trust anchors and the RA import.
+  'extranet:read',
+  'extranet:write',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
   // Runs the platform: the organisation model, sites, configuration.
-  'system-admin': ['org:read', 'org:write', 'capacity:read', 'quota:read'],
+  'system-admin': ['org:read', 'org:write', 'capacity:read', 'quota:read', 'extranet:read'],
   // Decides who may do what: accounts, roles, tokens, unlocks.
   'security-admin': ['org:read', 'accounts:read', 'accounts:write'],
   // Reads and verifies the audit trail; changes nothing.
-  'audit-admin': ['org:read', 'audit:read', 'capacity:read', 'quota:read'],
+  'audit-admin': ['org:read', 'audit:read', 'capacity:read', 'quota:read', 'extranet:read'],
   // Allocates sites' capacity: edits it, works the request queue, may file on a department's behalf.
   'cloud-operator': ['org:read', 'capacity:read', 'capacity:write', 'quota:read', 'quota:request', 'quota:decide'],
-  'network-operator': ['org:read'],
+  // Watches the extranet: enrols and revokes agents, defines links, keeps the certificate inventory.
+  'network-operator': ['org:read', 'extranet:read', 'extranet:write'],
   // Sees its own department only (enforced by scope, not by permission).
-  'department-user': ['org:read', 'quota:read', 'quota:request'],
-  viewer: ['org:read', 'capacity:read', 'quota:read'],
+  'department-user': ['org:read', 'quota:read', 'quota:request', 'extranet:read'],
+  viewer: ['org:read', 'capacity:read', 'quota:read', 'extranet:read'],
 };
 
 /** Whether a role carries a permission. */

@@ -70,6 +70,8 @@ const holders: Record<Permission, Role[]> = {
   'quota:read': ['system-admin', 'audit-admin', 'cloud-operator', 'department-user', 'viewer'],
   'quota:request': ['cloud-operator', 'department-user'],
   'quota:decide': ['cloud-operator'],
+  'extranet:read': ['system-admin', 'audit-admin', 'network-operator', 'department-user', 'viewer'],
+  'extranet:write': ['network-operator'],
 };
 
 const ownDepartment = '340100-001';

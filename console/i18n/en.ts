@@ -1,3 +1,7 @@
+import { agentsEn } from './agents.en.ts';
+import { certificatesEn } from './certificates.en.ts';
+import { extranetEn } from './extranet.en.ts';
+
 /** English messages. Keys are shared with zh-CN.ts, which must carry every one of them. */
 export const en = {
   'app.title': 'Government Cloud & Extranet Operations Console',
@@ -394,4 +398,7 @@ export const en = {
   'requestAction.rejected': 'Rejected',
   'requestAction.resubmitted': 'Resubmitted',
   'requestAction.withdrawn': 'Withdrawn',
+  ...extranetEn,
+  ...agentsEn,
+  ...certificatesEn,
 } as const;

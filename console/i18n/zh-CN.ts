@@ -1,4 +1,7 @@
+import { agentsZhCN } from './agents.zh-CN.ts';
+import { certificatesZhCN } from './certificates.zh-CN.ts';
 import type { en } from './en.ts';
+import { extranetZhCN } from './extranet.zh-CN.ts';
 
 /** 简体中文消息。键与 en.ts 相同，缺一个类型检查即报错。 */
 export const zhCN: Record<keyof typeof en, string> = {
@@ -392,4 +395,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'requestAction.rejected': '驳回',
   'requestAction.resubmitted': '重新提交',
   'requestAction.withdrawn': '撤回',
+  ...extranetZhCN,
+  ...agentsZhCN,
+  ...certificatesZhCN,
 };

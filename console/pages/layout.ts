@@ -16,6 +16,9 @@ const nav: NavItem[] = [
   { href: '/capacity', label: 'nav.capacity', permission: 'capacity:read' },
   { href: '/quotas', label: 'nav.quotas', permission: 'quota:read' },
   { href: '/quota-requests', label: 'nav.quotaRequests', permission: 'quota:read' },
+  { href: '/extranet', label: 'nav.extranet', permission: 'extranet:read' },
+  { href: '/agents', label: 'nav.agents', permission: 'extranet:read' },
+  { href: '/certificates', label: 'nav.certificates', permission: 'extranet:read' },
   { href: '/users', label: 'nav.users', permission: 'accounts:read' },
   { href: '/audit', label: 'nav.audit', permission: 'audit:read' },
 ];

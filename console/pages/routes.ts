@@ -5,10 +5,12 @@ import { accountPage } from './account.ts';
 import { auditPages } from './audit.ts';
 import { capacityPage } from './capacity.ts';
 import { capacityEditPage } from './capacity-edit.ts';
+import { certificatePages } from './certificates/routes.ts';
 import { departmentDetailPage } from './department-detail.ts';
 import { departmentCreatePage } from './department-form.ts';
 import { departmentImportPage } from './department-import.ts';
 import { departmentsPage } from './departments.ts';
+import { extranetPages } from './extranet/routes.ts';
 import { homePage } from './home.ts';
 import { quotaDetailPage } from './quota-detail.ts';
 import { quotaRequestDetailPage } from './quota-request-detail.ts';
@@ -47,5 +49,7 @@ export function pages(deps: Deps) {
     .route('/', quotaDetailPage(deps))
     .route('/', quotaRequestsPage(deps))
     .route('/', quotaRequestFormPage(deps))
-    .route('/', quotaRequestDetailPage(deps));
+    .route('/', quotaRequestDetailPage(deps))
+    .route('/', extranetPages(deps))
+    .route('/', certificatePages(deps));
 }

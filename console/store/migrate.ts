@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as foundation from './migrations/0001-foundation.ts';
 import * as auditAppendOnly from './migrations/0002-audit-append-only.ts';
 import * as capacity from './migrations/0003-capacity.ts';
+import * as extranet from './migrations/0004-extranet.ts';
 
 /** Every migration, in order. Names are the recorded schema versions. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-audit-append-only': auditAppendOnly,
   '0003-capacity': capacity,
+  '0004-extranet': extranet,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,6 +26,18 @@ export type Database = {
   site_observations: SiteObservationsTable;
   namespace_usage: NamespaceUsageTable;
   job_leases: JobLeasesTable;
+  agents: AgentsTable;
+  agent_cert_sources: AgentCertSourcesTable;
+  trust_anchors: TrustAnchorsTable;
+  links: LinksTable;
+  link_class_thresholds: LinkClassThresholdsTable;
+  link_status: LinkStatusTable;
+  link_rounds: LinkRoundsTable;
+  link_events: LinkEventsTable;
+  report_batches: ReportBatchesTable;
+  certificates: CertificatesTable;
+  certificate_sightings: CertificateSightingsTable;
+  ra_certificates: RaCertificatesTable;
 };
 
 export type RegionsTable = { code: string; name: string; kind: RegionKind; parent_code: string | null };
@@ -184,3 +196,154 @@ export type NamespaceUsageTable = {
 };
 
 export type JobLeasesTable = { name: string; holder: string; expires_at: string };
+
+export type AgentsTable = {
+  id: string;
+  name: string;
+  site_code: string | null;
+  department_code: string | null;
+  /** pending (enrolment token issued), active (credential issued), revoked */
+  status: string;
+  enrol_token_hash: string | null;
+  enrol_expires_at: string | null;
+  credential_hash: string | null;
+  hostname: string | null;
+  version: string | null;
+  created_at: string;
+  created_by: string;
+  enrolled_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  last_seen_at: string | null;
+  config_revision: string | null;
+  spool_records: number;
+  spool_bytes: number;
+  dropped_total: number;
+};
+
+export type AgentCertSourcesTable = { agent_id: string; source_id: string; spec: string; updated_at: string };
+
+export type TrustAnchorsTable = { fingerprint: string; name: string; pem: string; added_at: string; added_by: string };
+
+export type LinksTable = {
+  code: string;
+  name: string;
+  /** backbone, city, county or department: picks the thresholds */
+  link_class: string;
+  parent_code: string | null;
+  region_code: string | null;
+  department_code: string | null;
+  agent_id: string | null;
+  /** JSON: the contract's Target without its id */
+  probe: string;
+  interval_seconds: number;
+  demo: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type LinkClassThresholdsTable = {
+  link_class: string;
+  thresholds: string;
+  updated_at: string;
+  updated_by: string;
+};
+
+export type LinkStatusTable = {
+  link_code: string;
+  state: string;
+  failed_streak: number;
+  good_streak: number;
+  since: string;
+  last_round_at: string | null;
+  loss_ratio: number | null;
+  rtt_avg_ms: number | null;
+  jitter_ms: number | null;
+  error: string | null;
+};
+
+export type LinkRoundsTable = {
+  link_code: string;
+  started_at: string;
+  agent_id: string;
+  sent: number;
+  received: number;
+  loss_ratio: number;
+  rtt_min_ms: number | null;
+  rtt_avg_ms: number | null;
+  rtt_max_ms: number | null;
+  rtt_mdev_ms: number | null;
+  jitter_ms: number | null;
+  http_status: number | null;
+  /** JSON of the HTTP phase timings */
+  phases: string | null;
+  error: string | null;
+};
+
+export type LinkEventsTable = {
+  link_code: string;
+  at: string;
+  from_state: string;
+  to_state: string;
+  reason_code: string;
+};
+
+export type ReportBatchesTable = {
+  batch_id: string;
+  agent_id: string;
+  received_at: string;
+  rounds: number;
+  certificates: number;
+};
+
+export type CertificatesTable = {
+  fingerprint: string;
+  /** null for personal certificates */
+  subject: string | null;
+  common_name: string | null;
+  issuer: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  key_algorithm: string;
+  key_size: number | null;
+  curve: string | null;
+  signature_algorithm: string;
+  /** sm2, rsa, ecdsa or other (core/cert-windows.ts) */
+  algorithm_family: string;
+  /** JSON array */
+  sans: string;
+  is_ca: number;
+  personal: number;
+  department_code: string | null;
+  chain_verified: number | null;
+  /** JSON array of chain problems */
+  chain_problems: string;
+  first_seen_at: string;
+  last_seen_at: string;
+};
+
+export type CertificateSightingsTable = {
+  fingerprint: string;
+  agent_id: string;
+  source_id: string;
+  location: string;
+  position: number;
+  chain_verified: number;
+  chain_problems: string;
+  last_seen_at: string;
+};
+
+export type RaCertificatesTable = {
+  serial: string;
+  common_name: string | null;
+  department_code: string | null;
+  /** personal or server */
+  holder_kind: string;
+  algorithm_family: string;
+  not_before: string;
+  not_after: string;
+  /** issued or revoked */
+  status: string;
+  imported_at: string;
+};
