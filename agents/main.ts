@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import pkg from '../package.json' with { type: 'json' };
-import type { CertSource } from '../core/contracts/agent.ts';
-import { scanCertSource } from './certs/scan.ts';
-import type { CertScanResult } from './certs/source.ts';
+import { createCertScanLoop } from './certs/scan-loop.ts';
 import { consoleConfigCache } from './config/console-cache.ts';
 import type { EffectiveConfig } from './config/effective.ts';
 import { loadLocalConfig } from './config/local-file.ts';
@@ -15,7 +13,7 @@ import { createConfigWatcher } from './config/watcher.ts';
 import { createBatcher } from './delivery/batcher.ts';
 import { createConsoleClient } from './delivery/console-client.ts';
 import { ensureCredential } from './delivery/enrolment.ts';
-import type { Logger } from './delivery/logger.ts';
+import { jsonLogger } from './logger.ts';
 import { createPusher } from './delivery/pusher.ts';
 import { openSpool } from './delivery/spool.ts';
 import { registerAgentMetrics } from './metrics/agent-metrics.ts';
@@ -38,7 +36,7 @@ const now = () => new Date();
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { config: { type: 'string', default: 'agent.yaml' } } });
-  const logger = jsonLogger(process.env.AGENT_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+  const logger = jsonLogger(process.env.AGENT_LOG_LEVEL === 'debug' ? 'debug' : 'info', now);
 
   const loaded = await loadLocalConfig(values.config);
   if (!loaded.ok) {
@@ -102,6 +100,7 @@ async function main(): Promise<number> {
 
   const certScans = createCertScanLoop({
     logger,
+    now,
     onScan: (source, result) => {
       certs.observeScan(source, result);
       for (const p of result.problems) logger.warn('certificate source problem', { source: source.id, ...p });
@@ -153,65 +152,6 @@ async function main(): Promise<number> {
   await server.close();
   logger.info('stopped');
   return 0;
-}
-
-/** Scans every certificate source soon after a change, then every `certScanSeconds`; one scan at a time. */
-function createCertScanLoop({
-  logger,
-  onScan,
-}: {
-  logger: Logger;
-  onScan: (source: CertSource, result: CertScanResult) => void;
-}) {
-  let config: EffectiveConfig | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-
-  async function scanAll(cfg: EffectiveConfig) {
-    for (const source of cfg.certSources) {
-      if (stopped || cfg !== config) return; // a newer configuration starts its own scan
-      onScan(source, await scanCertSource(source, { trustAnchorsPem: cfg.trustAnchorsPem, now }));
-    }
-  }
-  function after(ms: number) {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const cfg = config!;
-      running = running
-        .then(() => scanAll(cfg))
-        .catch((error: unknown) => logger.error('certificate scan failed', { error: String(error) }))
-        .finally(() => {
-          if (!stopped && cfg === config) after(cfg.certScanSeconds * 1000);
-        });
-    }, ms);
-  }
-  return {
-    apply(next: EffectiveConfig) {
-      config = next;
-      // A short pause gathers a burst of changes (file saved twice, console and file together).
-      if (next.certSources.length) after(5_000);
-      else clearTimeout(timer);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
-
-/** JSON lines on stdout, the shape of the console's logger; keys that smell of secrets are redacted. */
-function jsonLogger(min: 'debug' | 'info'): Logger {
-  const redact = /pass(word)?|secret|token|credential|authorization/i;
-  const log =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (msg: string, fields: Record<string, unknown> = {}) => {
-      if (level === 'debug' && min !== 'debug') return;
-      const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, redact.test(k) ? '[redacted]' : v]));
-      process.stdout.write(`${JSON.stringify({ time: now().toISOString(), level, msg, ...safe })}\n`);
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 main().then(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { targetSchema, type LinkRound, type ProbeKind, type Target } from '../core/contracts/agent.ts';
-import { memoryLogger } from './delivery/logger.ts';
+import { memoryLogger } from './logger.ts';
 import { createScheduler, type RoundRunner } from './scheduler.ts';
 
 /** Contract defaults filled in; icmp unless the input says otherwise. */

@@ -1,6 +1,6 @@
 import type { LinkRound, ProbeKind, Target } from '../core/contracts/agent.ts';
 import { sameEntry } from './config/effective.ts';
-import type { Logger } from './delivery/logger.ts';
+import type { Logger } from './logger.ts';
 
 /**
  * Runs every target's round on its interval. Targets of one kind and interval are measured

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { agentConfigSchema, type AgentConfig } from '../../core/contracts/agent.ts';
 import { writeFileAtomic } from '../delivery/atomic-file.ts';
-import type { Logger } from '../delivery/logger.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * The console's last configuration, kept in the state directory. An agent restarted while the

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { agentConfigSchema, type AgentConfig } from '../../core/contracts/agent.ts';
-import { memoryLogger } from '../delivery/logger.ts';
+import { memoryLogger } from '../logger.ts';
 import { consoleConfigCache } from './console-cache.ts';
 import type { EffectiveConfig } from './effective.ts';
 import { loadLocalConfig, type LocalConfig } from './local-file.ts';

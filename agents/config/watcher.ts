@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AgentConfig } from '../../core/contracts/agent.ts';
-import type { Logger } from '../delivery/logger.ts';
+import type { Logger } from '../logger.ts';
 import type { ConsoleConfigCache } from './console-cache.ts';
 import { effectiveConfig, sameEntry, type EffectiveConfig } from './effective.ts';
 import { loadLocalConfig, type LocalConfig } from './local-file.ts';

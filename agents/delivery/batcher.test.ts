@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createBatcher } from './batcher.ts';
-import { memoryLogger } from './logger.ts';
+import { memoryLogger } from '../logger.ts';
 import { sampleCertificate, sampleRound } from './sample-results.ts';
 import { openSpool } from './spool.ts';
 import type { Spool, SpooledBatch } from './spool.ts';

@@ -6,7 +6,7 @@ import {
   maxRoundsPerBatch,
 } from '../../core/contracts/agent.ts';
 import type { CertificateObservation, LinkRound } from '../../core/contracts/agent.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 import type { Spool } from './spool.ts';
 
 /**

@@ -6,7 +6,7 @@ import { createConsoleClient } from './console-client.ts';
 import { startConsoleStandIn } from './console-stand-in.ts';
 import type { ConsoleStandIn } from './console-stand-in.ts';
 import { ensureCredential } from './enrolment.ts';
-import { memoryLogger } from './logger.ts';
+import { memoryLogger } from '../logger.ts';
 
 let root: string;
 let stateDir: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { enrolRequestSchema } from '../../core/contracts/agent.ts';
 import { readTextIfPresent, writeFileAtomic } from './atomic-file.ts';
 import type { ConsoleClient } from './console-client.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * The agent's credential: the one in `<stateDir>/credential` (mode 0600) if there is one,

@@ -8,7 +8,7 @@ import { createConsoleClient } from './console-client.ts';
 import type { ConsoleClient } from './console-client.ts';
 import { startConsoleStandIn } from './console-stand-in.ts';
 import type { ConsoleStandIn } from './console-stand-in.ts';
-import { memoryLogger } from './logger.ts';
+import { memoryLogger } from '../logger.ts';
 import { createPusher, retryDelayMs } from './pusher.ts';
 import type { PushedBatch, Pusher } from './pusher.ts';
 import { sampleRound } from './sample-results.ts';

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ReportAck } from '../../core/contracts/agent.ts';
 import type { ConsoleClient, PushOutcome } from './console-client.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 import { splitBatch } from './split-batch.ts';
 import type { Spool, SpooledBatch } from './spool.ts';
 

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { silentLogger } from './logger.ts';
+import { silentLogger } from '../logger.ts';
 import { sampleRound } from './sample-results.ts';
 import { openSpool } from './spool.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { memoryLogger } from './logger.ts';
+import { memoryLogger } from '../logger.ts';
 import { openSpool } from './spool.ts';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from './logger.ts';
+import { memoryLogger } from '../logger.ts';
 import { sampleRound } from './sample-results.ts';
 import { encodeFrame } from './spool-frame.ts';
 import { openSpool } from './spool.ts';

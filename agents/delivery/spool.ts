@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { reportBatchSchema } from '../../core/contracts/agent.ts';
 import type { ReportBatch } from '../../core/contracts/agent.ts';
 import { fsyncDirectory, isLeftoverTemporary } from './atomic-file.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 import { readCursor, writeCursor } from './spool-cursor.ts';
 import type { SpoolCursor } from './spool-cursor.ts';
 import { checkFrame, encodeFrame, scanFrames } from './spool-frame.ts';

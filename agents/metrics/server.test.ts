@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../delivery/logger.ts';
+import { memoryLogger } from '../logger.ts';
 import { registerAgentMetrics } from './agent-metrics.ts';
 import { startMetricsServer, type MetricsServer } from './server.ts';
 

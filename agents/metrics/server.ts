@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../delivery/logger.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * The agent's scrape endpoint: `GET /metrics` (Prometheus text format) and `GET /healthz`. A bare

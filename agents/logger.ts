@@ -25,3 +25,16 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
 
 /** Discards everything; for callers that do not care (the crash-test child). */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** JSON lines on stdout, the shape of the console's logger; keys that smell of secrets are redacted. */
+export function jsonLogger(min: 'debug' | 'info', now: () => Date = () => new Date()): Logger {
+  const redact = /pass(word)?|secret|token|credential|authorization/i;
+  const log =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (level === 'debug' && min !== 'debug') return;
+      const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, redact.test(k) ? '[redacted]' : v]));
+      process.stdout.write(`${JSON.stringify({ time: now().toISOString(), level, msg, ...safe })}\n`);
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
