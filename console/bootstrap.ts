@@ -7,6 +7,7 @@ import { anhuiRegions } from '../core/demo-regions.ts';
 import type { AccountsService } from './accounts/service.ts';
 import { generatePassword } from './auth/passwords.ts';
 import type { Logger } from './logger.ts';
+import { seedDemoLinks } from './extranet/demo-links.ts';
 import { dialectOf } from './store/dialect-of.ts';
 import type { UnitOfWork } from './store/unit-of-work.ts';
 
@@ -81,6 +82,13 @@ export async function firstStart({
         departments: province.departments.length,
         sites: province.sites.length,
       });
+    }
+
+    // The demo's link tree, also for a store whose demo province predates the extranet.
+    const hasLinks = await db.selectFrom('links').select('code').limit(1).executeTakeFirst();
+    if (demo && !hasLinks && (await isDemo(uow))) {
+      const links = await seedDemoLinks(uow, demoProvince(), now());
+      logger.info('loaded the demo extranet', { links });
     }
 
     await ensureLedgers(uow, now().toISOString());

@@ -46,6 +46,15 @@ const envSchema = z.object({
     }),
   USAGE_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   KUBE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** How often links without rounds are looked for (and marked unknown). */
+  LINK_SWEEP_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** How long each link round is kept; state, events and availability do not depend on it. */
+  LINK_ROUNDS_KEEP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 24)
+    .default(72),
 });
 
 export type Config = {
@@ -69,6 +78,8 @@ export type Config = {
   kubeSiteContexts: Record<string, string>;
   usagePollMs: number;
   kubeTimeoutMs: number;
+  linkSweepMs: number;
+  linkRoundsKeepMs: number;
 };
 
 /** Reads and validates the configuration; throws naming every bad variable. */
@@ -98,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kubeSiteContexts: e.KUBE_SITE_CONTEXTS,
     usagePollMs: e.USAGE_POLL_SECONDS * 1000,
     kubeTimeoutMs: e.KUBE_TIMEOUT_SECONDS * 1000,
+    linkSweepMs: e.LINK_SWEEP_SECONDS * 1000,
+    linkRoundsKeepMs: e.LINK_ROUNDS_KEEP_HOURS * 3_600_000,
   };
 }
 

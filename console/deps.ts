@@ -81,8 +81,8 @@ export function buildDeps({
     quotas: createQuotasService({ uow }),
     desiredState: createDesiredStateBuilder({ uow, ledger }),
     usage: createUsageService({ uow, now, config }),
-    agents: createAgentsService({ uow, now }),
+    agents: createAgentsService({ uow, now, logger }),
     links: createLinksService({ uow, now }),
-    certificates: createCertificatesService({ uow, now }),
+    certificates: createCertificatesService({ uow, now, registry, logger }),
   };
 }

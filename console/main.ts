@@ -4,6 +4,8 @@ import { secretBoxFor } from './auth/secret-box.ts';
 import { firstStart } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
+import { registerExtranetMetrics } from './extranet/extranet-metrics.ts';
+import { createSilenceSweep } from './extranet/silence-sweep.ts';
 import { createLogger } from './logger.ts';
 import { registerCapacityMetrics } from './metrics/capacity-metrics.ts';
 import { createRegistry } from './metrics/registry.ts';
@@ -29,11 +31,20 @@ const deps = buildDeps({ config, store, logger, registry: createRegistry(), secr
 const first = await firstStart({ ...deps, demo: config.demo, adminPassword: config.adminPassword });
 const app = createApp(deps);
 registerCapacityMetrics(deps.registry, { uow: deps.uow, logger });
+registerExtranetMetrics(deps.registry, { links: deps.links, logger });
 const usagePoller = startableUsagePoller();
+const silenceSweep = createSilenceSweep({
+  uow: deps.uow,
+  links: deps.links,
+  intervalMs: config.linkSweepMs,
+  roundsKeepMs: config.linkRoundsKeepMs,
+  logger,
+});
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info('console listening', { port: info.port, store: store.describe });
   usagePoller?.start();
+  silenceSweep.start();
   const url = `http://localhost:${info.port}/`;
   if (first.adminCreated) {
     // Printed once, to the operator's terminal, never to the structured log.
@@ -66,9 +77,11 @@ async function shutdown(signal: string) {
   force.unref();
   // A poll in flight ends within KUBE_TIMEOUT_SECONDS; it must finish writing before the store closes.
   const pollerStopped = usagePoller?.stop();
+  const sweepStopped = silenceSweep.stop();
   // close() stops accepting and resolves once every open request has been answered.
   server.close(async () => {
     await pollerStopped;
+    await sweepStopped;
     await store.db.destroy();
     logger.info('stopped');
     process.exit(0);

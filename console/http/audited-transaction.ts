@@ -27,9 +27,11 @@ export function auditedTransaction({
   selfTransacting: (path: string) => boolean;
 }) {
   const record = async (c: Context<Env>) => {
+    if (c.get('audit')?.unrecorded) return;
     const entry = entryFor(c);
     // A sign-in has no principal yet; record the role of the account it names, if any.
-    if (!c.get('principal') && entry.actor !== 'anonymous') entry.role = await roleOfUsername(uow, entry.actor);
+    if (!c.get('principal') && !c.get('audit')?.actor && entry.actor !== 'anonymous')
+      entry.role = await roleOfUsername(uow, entry.actor);
     return audit.append(entry);
   };
 
@@ -78,8 +80,8 @@ function entryFor(c: Context<Env>) {
   const err = c.error;
   const route = safeRoutePath(c);
   return {
-    actor: principal?.name ?? (note?.detail?.username as string | undefined) ?? 'anonymous',
-    role: principal ? primaryRole(principal) : ('anonymous' as string),
+    actor: principal?.name ?? note?.actor?.name ?? (note?.detail?.username as string | undefined) ?? 'anonymous',
+    role: principal ? primaryRole(principal) : (note?.actor?.role ?? ('anonymous' as string)),
     action: note?.action ?? `${c.req.method} ${route}`,
     target: note?.target ?? c.req.path,
     outcome: outcomeOf(status, err),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/principal.ts';
 import { type Permission, type Role, roles } from '../../core/roles.ts';
+import { generateRoot, observation, seedAgent } from '../certificates/fixtures.ts';
 import { json, type TestConsole, testConsole } from '../testing/harness.ts';
 
 /**
@@ -8,7 +9,7 @@ import { json, type TestConsole, testConsole } from '../testing/harness.ts';
  * the answer against the permission each route needs. A new route must be added here, so no
  * route ships without a decision about who may call it.
  */
-const required: Record<string, Permission | 'anyone'> = {
+const required: Record<string, Permission | 'anyone' | 'agent'> = {
   'post /api/v1/session': 'anyone',
   'post /api/v1/session/totp': 'anyone',
   'delete /api/v1/session': 'anyone',
@@ -48,7 +49,38 @@ const required: Record<string, Permission | 'anyone'> = {
   'get /api/v1/quotas': 'quota:read',
   'get /api/v1/quotas/{department}': 'quota:read',
   'get /api/v1/provisioning/desired-state': 'capacity:read',
+  'get /api/v1/links': 'extranet:read',
+  'post /api/v1/links': 'extranet:write',
+  'get /api/v1/links/{code}': 'extranet:read',
+  'patch /api/v1/links/{code}': 'extranet:write',
+  'get /api/v1/links/{code}/rounds': 'extranet:read',
+  'get /api/v1/links/{code}/availability': 'extranet:read',
+  'get /api/v1/extranet/overview': 'extranet:read',
+  'get /api/v1/link-classes': 'extranet:read',
+  'put /api/v1/link-classes/{class}': 'extranet:write',
+  'get /api/v1/agents': 'extranet:read',
+  'post /api/v1/agents': 'extranet:write',
+  'get /api/v1/agents/{id}': 'extranet:read',
+  'post /api/v1/agents/{id}/revoke': 'extranet:write',
+  'post /api/v1/agents/{id}/enrolment-token': 'extranet:write',
+  'put /api/v1/agents/{id}/cert-sources': 'extranet:write',
+  // Called by site agents with their own credential (enrol: with a one-time token): no person's
+  // session or token is accepted, whatever its role.
+  'post /api/v1/agents/enrol': 'agent',
+  'get /api/v1/agents/self/config': 'agent',
+  'post /api/v1/agents/reports': 'agent',
+  'get /api/v1/certificates': 'extranet:read',
+  'get /api/v1/certificates/export': 'extranet:read',
+  'get /api/v1/certificates/summary': 'extranet:read',
+  'post /api/v1/certificates/ra-import': 'extranet:write',
+  'get /api/v1/certificates/{fingerprint}': 'extranet:read',
+  'get /api/v1/trust-anchors': 'extranet:read',
+  'post /api/v1/trust-anchors': 'extranet:write',
+  'delete /api/v1/trust-anchors/{fingerprint}': 'extranet:write',
 };
+
+/** Routes decided by a permission (not open to anyone, not for agents). */
+const byPermission = ([, p]: [string, string]) => p !== 'anyone' && p !== 'agent';
 
 /** Which roles hold each permission, as the product promises it (not read from the code). */
 const holders: Record<Permission, Role[]> = {
@@ -75,6 +107,7 @@ const holders: Record<Permission, Role[]> = {
 };
 
 const ownDepartment = '340100-001';
+const netops: Principal = { kind: 'user', id: 'netops', name: 'netops', roles: ['network-operator'], department: null };
 const otherDepartment = '340200-001';
 
 describe('authorisation matrix over every /api/v1 route', () => {
@@ -92,6 +125,8 @@ describe('authorisation matrix over every /api/v1 route', () => {
     spareToken = (await t.deps.accounts.createToken({ name: 'spare', role: 'viewer' }, 'test')).view.id;
     await t.deps.accounts.createUser({ username: 'target', roles: ['viewer'], password: 'a long enough password' });
     await quotaFixtures();
+    await agentFixtures();
+    await certificateFixtures();
     const spec = await json(await t.request('/api/openapi.json'));
     routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => [method, `/api/v1${path.replace(/^\/api\/v1/, '')}`] as [string, string]),
@@ -138,6 +173,27 @@ describe('authorisation matrix over every /api/v1 route', () => {
     );
   }
 
+  /** An agent in the department user's own department, for every /agents/{id} route. */
+  async function agentFixtures() {
+    const { agent } = await t.deps.agents.create(netops, { name: 'matrix-agent', department: ownDepartment });
+    for (const action of ['', '/revoke', '/enrolment-token', '/cert-sources'])
+      for (const method of ['get', 'post', 'put']) requestFor.set(`${method} /api/v1/agents/{id}${action}`, agent.id);
+  }
+
+  /** A certificate of the department user's own department, a trust anchor to remove and one to add. */
+  let certificateFingerprint = '';
+  let anchorFingerprint = '';
+  let anchorToAdd = '';
+  async function certificateFixtures() {
+    await seedAgent(t.store.db, 'matrix-cert-agent', ownDepartment);
+    const seen = observation('matrix.hefei.gov.cn');
+    await t.deps.uow.inTransaction(() => t.deps.certificates.recordObservations('matrix-cert-agent', [seen]));
+    certificateFingerprint = seen.fingerprintSha256;
+    anchorFingerprint = (await t.deps.certificates.trustAnchors.add({ pem: generateRoot('sm2', 'Matrix') }, netops))
+      .fingerprint;
+    anchorToAdd = generateRoot('ecdsa', 'Matrix added');
+  }
+
   let n = 0;
   async function call(method: string, template: string, token?: string) {
     n++;
@@ -145,6 +201,11 @@ describe('authorisation matrix over every /api/v1 route', () => {
     const role = [...tokens].find(([, v]) => v === token)?.[0];
     const id = requestFor.get(`${key} ${role}`) ?? requestFor.get(key) ?? spareToken;
     const path = template
+      .replace('/certificates/{fingerprint}', `/certificates/${certificateFingerprint}`)
+      .replace('/trust-anchors/{fingerprint}', `/trust-anchors/${anchorFingerprint}`)
+      // The demo's access link of the department user's own department.
+      .replace('/links/{code}', `/links/dept-${ownDepartment}`)
+      .replace('{class}', 'department')
       .replace('{code}', ownDepartment)
       .replace('{department}', ownDepartment)
       .replace('{site}', 'dr-remote')
@@ -179,9 +240,42 @@ describe('authorisation matrix over every /api/v1 route', () => {
       'post /api/v1/quota-requests/{id}/reject': { version: 1, reason: 'matrix' },
       'post /api/v1/quota-requests/{id}/resubmit': { version: 2, justification: 'matrix', allocation: { cpu: '1' } },
       'post /api/v1/quota-requests/{id}/withdraw': { version: 1 },
+      'post /api/v1/links': {
+        code: `M-link-${n}`,
+        name: `矩阵测试链路${n}`,
+        class: 'department',
+        parent: 'bb-340000',
+        probe: { kind: 'icmp', host: '10.0.9.9' },
+      },
+      'patch /api/v1/links/{code}': { name: `矩阵测试链路${n}` },
+      'put /api/v1/link-classes/{class}': {
+        maxLossRatio: 0.05,
+        maxRttMs: 200 + n,
+        downAfterFailedRounds: 3,
+        upAfterGoodRounds: 2,
+        unknownAfterIntervals: 3,
+      },
+      'post /api/v1/agents': { name: `matrix-agent-${n}` },
+      'put /api/v1/agents/{id}/cert-sources': [{ kind: 'tls', id: 'portal', host: 'portal.example.gov.cn' }],
+      'post /api/v1/agents/enrol': { token: `gve_${'A'.repeat(43)}`, hostname: 'matrix', version: '1.0.0' },
+      'post /api/v1/agents/reports': {
+        batchId: '00000000-0000-4000-8000-000000000000',
+        agentVersion: '1.0.0',
+        configRevision: null,
+        sentAt: '2026-11-21T08:00:00Z',
+        spool: { records: 0, bytes: 0, droppedTotal: 0 },
+        rounds: [],
+        certificates: [],
+      },
     };
-    const isImport = key === 'post /api/v1/departments/import';
-    const body = isImport ? 'code,name,level,region\nM-import,矩阵导入局,provincial,340000\n' : bodies[key];
+    const csvBodies: Record<string, string> = {
+      'post /api/v1/departments/import': 'code,name,level,region\nM-import,矩阵导入局,provincial,340000\n',
+      'post /api/v1/certificates/ra-import':
+        'serial,holder kind,algorithm,not before,not after,status\nAB01,server,SM2,2025-03-01,2027-03-01,issued\n',
+    };
+    bodies['post /api/v1/trust-anchors'] = { pem: anchorToAdd };
+    const isImport = key in csvBodies;
+    const body = isImport ? csvBodies[key] : bodies[key];
     return t.request(path, {
       method: method.toUpperCase(),
       token,
@@ -190,7 +284,7 @@ describe('authorisation matrix over every /api/v1 route', () => {
     });
   }
 
-  it.each(Object.entries(required).filter(([, p]) => p !== 'anyone'))('%s needs %s', async (key, permission) => {
+  it.each(Object.entries(required).filter(byPermission))('%s needs %s', async (key, permission) => {
     const [method, template] = key.split(' ') as [string, string];
     const anonymous = await call(method, template);
     expect(anonymous.status, `${key} without credentials`).toBe(401);
@@ -203,6 +297,27 @@ describe('authorisation matrix over every /api/v1 route', () => {
       } else {
         expect(res.status, `${key} as ${role}`).toBe(403);
       }
+    }
+  });
+
+  it.each(Object.entries(required).filter(([, p]) => p === 'agent'))('%s takes agent credentials only', async (key) => {
+    const [method, template] = key.split(' ') as [string, string];
+    expect((await call(method, template)).status, `${key} without credentials`).toBe(401);
+    for (const role of roles) {
+      const res = await call(method, template, tokens.get(role));
+      expect(res.status, `${key} as ${role}`).toBe(401);
+    }
+  });
+
+  it('refuses an agent credential on every route for people', async () => {
+    const { enrolment } = await t.deps.agents.create(netops, { name: 'matrix-enrolled', department: ownDepartment });
+    const { credential } = await t.deps.agents.enrol({ token: enrolment.token, hostname: 'matrix', version: '1.0.0' });
+    expect(await t.deps.agents.authenticate(credential)).not.toBeNull();
+    for (const [key, permission] of Object.entries(required)) {
+      if (!byPermission([key, permission])) continue;
+      const [method, template] = key.split(' ') as [string, string];
+      const res = await call(method, template, credential);
+      expect([401, 403], `${key} with an agent credential: ${res.status}`).toContain(res.status);
     }
   });
 

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { Unauthenticated } from '../../core/errors.ts';
 import type { Principal } from '../../core/principal.ts';
 import type { AccountsService } from '../accounts/service.ts';
+import { isAgentCredential } from '../agents/credentials.ts';
 import type { SessionsService } from '../auth/sessions.ts';
 import type { Env } from './env.ts';
 
@@ -29,7 +30,9 @@ export function principalMiddleware({
     c.set('audit', null);
     const auth = c.req.header('authorization');
     if (auth?.startsWith('Bearer ')) {
-      c.set('principal', await accounts.authenticateToken(auth.slice(7).trim()));
+      const bearer = auth.slice(7).trim();
+      // An agent's credential is no person's token: only the agent routes accept it (agents/agent-auth.ts).
+      if (!isAgentCredential(bearer)) c.set('principal', await accounts.authenticateToken(bearer));
     } else {
       const token = getCookie(c, sessionCookie);
       const session = token ? await sessions.resolve(token) : null;

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
 import { accountPage } from './account.ts';
+import { agentPages } from './agents/routes.ts';
 import { auditPages } from './audit.ts';
 import { capacityPage } from './capacity.ts';
 import { capacityEditPage } from './capacity-edit.ts';
@@ -51,5 +52,6 @@ export function pages(deps: Deps) {
     .route('/', quotaRequestFormPage(deps))
     .route('/', quotaRequestDetailPage(deps))
     .route('/', extranetPages(deps))
+    .route('/', agentPages(deps))
     .route('/', certificatePages(deps));
 }

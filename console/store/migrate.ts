@@ -3,6 +3,7 @@ import * as foundation from './migrations/0001-foundation.ts';
 import * as auditAppendOnly from './migrations/0002-audit-append-only.ts';
 import * as capacity from './migrations/0003-capacity.ts';
 import * as extranet from './migrations/0004-extranet.ts';
+import * as agents from './migrations/0005-agents.ts';
 
 /** Every migration, in order. Names are the recorded schema versions. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-audit-append-only': auditAppendOnly,
   '0003-capacity': capacity,
   '0004-extranet': extranet,
+  '0005-agents': agents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
