@@ -72,7 +72,7 @@ describe('agent process', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('measures console and local targets, pushes them, serves /metrics, and stops cleanly on SIGTERM', async () => {
+  it('measures console and local targets, pushes those the console assigned, serves /metrics, and stops cleanly on SIGTERM', async () => {
     const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     await vi.waitFor(
       async () => {
@@ -83,13 +83,13 @@ describe('agent process', () => {
       },
       { timeout: 15_000, interval: 250 },
     );
-    await vi.waitFor(
-      () =>
-        expect(standIn.stored.flatMap((b) => b.rounds.map((r) => r.targetId))).toEqual(
-          expect.arrayContaining(['C-tcp', 'L-tcp']),
-        ),
-      { timeout: 10_000, interval: 250 },
-    );
+    // The console's target is pushed; the file's own is measured for /metrics only, since the
+    // console refuses rounds of links it did not assign.
+    await vi.waitFor(() => expect(standIn.stored.flatMap((b) => b.rounds)).not.toHaveLength(0), {
+      timeout: 10_000,
+      interval: 250,
+    });
+    expect(new Set(standIn.stored.flatMap((b) => b.rounds.map((r) => r.targetId)))).toEqual(new Set(['C-tcp']));
 
     const exited = new Promise<number | null>((resolve) => agent.once('exit', resolve));
     agent.kill('SIGTERM');

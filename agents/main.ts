@@ -91,7 +91,7 @@ async function main(): Promise<number> {
       }),
     onRound: (round) => {
       links.observeRound(round);
-      batcher.addRounds([round]).catch(keep('a link round'));
+      if (effective?.reportedTargetIds.has(round.targetId)) batcher.addRounds([round]).catch(keep('a link round'));
     },
     logger,
     now,

@@ -17,6 +17,11 @@ export type EffectiveConfig = {
   /** The console's revision, or null while no console configuration has been received. */
   consoleRevision: string | null;
   targets: Target[];
+  /**
+   * The targets the console assigned: only their rounds are pushed, since the console refuses
+   * rounds of links the agent does not own. The file's own targets are measured for /metrics.
+   */
+  reportedTargetIds: ReadonlySet<string>;
   certSources: CertSource[];
   /** The console's anchors followed by the local file's, duplicates dropped. */
   trustAnchorsPem: string[];
@@ -56,6 +61,7 @@ export function effectiveConfig(
       revision: combinedRevision(consoleRevision, localPart),
       consoleRevision,
       targets,
+      reportedTargetIds: new Set((remote?.targets ?? []).map((t) => t.id)),
       certSources,
       trustAnchorsPem,
       certScanSeconds,

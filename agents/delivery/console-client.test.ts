@@ -87,7 +87,8 @@ describe('reports', () => {
     expect(await c.postReport(report(['someone-elses']))).toMatchObject({
       kind: 'rejected',
       status: 403,
-      code: 'forbidden',
+      code: 'unowned_targets',
+      unownedTargets: ['someone-elses'],
     });
     expect(await client('cred-revoked').postReport(report())).toMatchObject({ kind: 'unauthorised' });
     const big = report(Array.from({ length: 400 }, () => 'core-1'));

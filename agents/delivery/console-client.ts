@@ -15,7 +15,7 @@ import type { AgentConfig, EnrolRequest, EnrolResponse, ReportAck, ReportBatch }
 export type PushOutcome =
   | { kind: 'acked'; ack: ReportAck }
   /** 400 or 403: this batch will never be accepted as it is. */
-  | { kind: 'rejected'; status: number; code: string; message: string }
+  | { kind: 'rejected'; status: number; code: string; message: string; unownedTargets?: string[] }
   | { kind: 'too_large' }
   /** 401: the credential was revoked; nothing will be accepted until the agent is re-enrolled. */
   | { kind: 'unauthorised'; message: string }
@@ -43,7 +43,16 @@ export class ConsoleError extends Error {
   }
 }
 
-const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z
+      .object({ targets: z.array(z.string()).optional() })
+      .loose()
+      .optional(),
+  }),
+});
 
 type Answer = { status: number; headers: Headers; body: unknown } | { failure: string };
 
@@ -151,7 +160,14 @@ export function createConsoleClient({
       if (status === 400 || status === 403) {
         const body = errorBodySchema.safeParse(answer.body);
         const code = body.success ? body.data.error.code : status === 400 ? 'invalid' : 'forbidden';
-        return { kind: 'rejected', status, code, message: errorText(answer.body) };
+        const unownedTargets = body.success ? body.data.error.details?.targets : undefined;
+        return {
+          kind: 'rejected',
+          status,
+          code,
+          message: errorText(answer.body),
+          ...(unownedTargets && { unownedTargets }),
+        };
       }
       if (status === 401) return { kind: 'unauthorised', message: errorText(answer.body) };
       if (status === 413) return { kind: 'too_large' };

@@ -111,8 +111,11 @@ export async function startConsoleStandIn({
       }
       if (size > maxBodyBytes) return answer(413, { error: { code: 'too_large', message: 'body over the limit' } });
       if (!batch) return answer(400, { error: { code: 'invalid', message: 'not a report batch' } });
-      if (ownedTargets && batch.rounds.some((r) => !ownedTargets.includes(r.targetId))) {
-        return answer(403, { error: { code: 'forbidden', message: 'a target this agent does not own' } });
+      const unowned = ownedTargets ? batch.rounds.filter((r) => !ownedTargets.includes(r.targetId)) : [];
+      if (unowned.length) {
+        const targets = [...new Set(unowned.map((r) => r.targetId))];
+        const message = 'targets this agent does not own';
+        return answer(403, { error: { code: 'unowned_targets', message, details: { targets } } });
       }
       const duplicate = byId.has(batch.batchId);
       if (!duplicate) {

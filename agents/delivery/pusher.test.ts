@@ -9,6 +9,7 @@ import type { ConsoleClient } from './console-client.ts';
 import { startConsoleStandIn } from './console-stand-in.ts';
 import type { ConsoleStandIn } from './console-stand-in.ts';
 import { memoryLogger } from '../logger.ts';
+import { derivedBatchId } from './split-batch.ts';
 import { createPusher, retryDelayMs } from './pusher.ts';
 import type { PushedBatch, Pusher } from './pusher.ts';
 import { sampleRound } from './sample-results.ts';
@@ -176,14 +177,32 @@ describe('pusher', () => {
     p.start();
     await waitFor(() => standIn.stored.length === 2);
     expect(standIn.stored.map((b) => b.batchId)).toEqual([ok1, ok2]);
-    expect(rejected).toEqual([{ batchId: foreign, status: 403, code: 'forbidden' }]);
+    expect(rejected).toEqual([{ batchId: foreign, status: 403, code: 'unowned_targets' }]);
     await waitFor(() => p.stats().pushedTotal === 2);
     expect(p.stats().rejectedTotal).toBe(1);
     expect(logger.lines.find((l) => l.level === 'error')).toMatchObject({
       msg: 'the console refused a batch for good; it is dropped',
-      fields: { batchId: foreign, status: 403, code: 'forbidden', rounds: 1 },
+      fields: { batchId: foreign, status: 403, code: 'unowned_targets', rounds: 1 },
     });
     expect(spool.stats().records).toBe(0);
+  });
+
+  it('keeps the rounds of owned links when the console refuses a batch for a link the agent lost', async () => {
+    const logger = memoryLogger();
+    const mixed = (await append('link-1', 'reassigned', 'link-2')).batchId;
+    const rejected: unknown[] = [];
+    const p = pusher({ logger, onRejected: (r) => rejected.push(r) });
+    p.start();
+    await waitFor(() => standIn.stored.length === 1);
+    const [rest] = standIn.stored;
+    expect(rest!.batchId).toBe(derivedBatchId(mixed, 'owned'));
+    expect(rest!.rounds.map((r) => r.targetId)).toEqual(['link-1', 'link-2']);
+    expect(rejected).toEqual([{ batchId: mixed, status: 403, code: 'unowned_targets' }]);
+    await waitFor(() => spool.stats().records === 0);
+    expect(logger.lines.find((l) => l.level === 'warn')?.fields).toMatchObject({
+      refusedRounds: 1,
+      unowned: ['reassigned'],
+    });
   });
 
   it('stops pushing on a revoked credential and keeps spooling until restarted with a good one', async () => {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ReportAck } from '../../core/contracts/agent.ts';
 import type { ConsoleClient, PushOutcome } from './console-client.ts';
 import type { Logger } from '../logger.ts';
-import { splitBatch } from './split-batch.ts';
+import { splitBatch, withoutUnowned } from './split-batch.ts';
 import type { Spool, SpooledBatch } from './spool.ts';
 
 /**
@@ -80,6 +80,17 @@ export function createPusher({
       sentAt: now().toISOString(),
       spool: { records, bytes, droppedTotal },
     });
+    if (outcome.kind === 'rejected' && outcome.unownedTargets?.length) {
+      const rest = withoutUnowned(batch, outcome.unownedTargets);
+      if (!rest) return outcome;
+      logger.warn('the console refused rounds of links this agent does not own; sending the rest', {
+        batchId: batch.batchId,
+        refusedRounds: batch.rounds.length - rest.rounds.length,
+        unowned: outcome.unownedTargets.slice(0, 20),
+      });
+      onRejected?.({ batchId: batch.batchId, status: outcome.status, code: outcome.code });
+      return send(rest);
+    }
     if (outcome.kind !== 'too_large') return outcome;
     const halves = splitBatch(batch);
     if (!halves) return { kind: 'rejected', status: 413, code: 'too_large', message: 'one result alone is too large' };

@@ -42,10 +42,6 @@ describe.each(backends)('agents API on $name', ({ name, open }) => {
         ?.split(' ')[1] ?? 'NaN',
     );
   };
-  /** Whether the links area records rounds yet; until it does, tests look at report_batches only. */
-  const linksRecordRounds = () => typeof (t.deps.links as Record<string, unknown>).recordRounds === 'function';
-  const inventoryRecordsObservations = () =>
-    typeof (t.deps.certificates as Record<string, unknown>).recordObservations === 'function';
 
   it.runIf(enabled)('creates an agent with a one-time token, kept only as a hash, and enrols it', async () => {
     const created = await post(
@@ -303,22 +299,18 @@ describe.each(backends)('agents API on $name', ({ name, open }) => {
     ).toEqual([
       { batch_id: one.batchId, agent_id: agent.id, received_at: seen.last_seen_at, rounds: 2, certificates: 1 },
     ]);
-    if (inventoryRecordsObservations()) {
-      const sightings = await t.deps.uow.root
-        .selectFrom('certificate_sightings')
-        .selectAll()
-        .where('agent_id', '=', agent.id)
-        .execute();
-      expect(sightings).toHaveLength(1);
-    }
-    if (linksRecordRounds()) {
-      const rounds = await t.deps.uow.root
-        .selectFrom('link_rounds')
-        .selectAll()
-        .where('agent_id', '=', agent.id)
-        .execute();
-      expect(rounds).toHaveLength(2);
-    }
+    const sightings = await t.deps.uow.root
+      .selectFrom('certificate_sightings')
+      .selectAll()
+      .where('agent_id', '=', agent.id)
+      .execute();
+    expect(sightings).toHaveLength(1);
+    const rounds = await t.deps.uow.root
+      .selectFrom('link_rounds')
+      .selectAll()
+      .where('agent_id', '=', agent.id)
+      .execute();
+    expect(rounds).toHaveLength(2);
 
     // Measurements are not user actions: no audit record for either.
     expect((await t.deps.audit.list({ limit: 1 }))[0]!.seq).toBe(before[0]!.seq);
@@ -375,6 +367,15 @@ describe.each(backends)('agents API on $name', ({ name, open }) => {
     const fields = (await json(res)).error.fields.map((f: any) => f.field);
     expect(fields.sort()).toEqual(['batchId', 'rounds.0.lossRatio']);
     expect(await metric('govops_agent_reports_total{outcome="invalid"}')).toBe(invalid0 + 1);
+
+    // A round dated an hour ahead of the console (a skewed agent clock) would freeze the link's state.
+    const ahead = batch(['HF-BAD-001']);
+    ahead.rounds[0]!.startedAt = new Date(t.clock.now().getTime() + 3600_000).toISOString();
+    const skewed = await report(agent.credential, ahead);
+    expect(skewed.status).toBe(400);
+    expect((await json(skewed)).error.fields).toEqual([
+      expect.objectContaining({ field: 'rounds.0.startedAt', rule: 'in_future' }),
+    ]);
 
     const huge = batch(['HF-BAD-001']);
     const padded = {

@@ -15,7 +15,6 @@ import {
 import { createReportIngest } from './ingest.ts';
 import { agentReportMetrics } from './report-metrics.ts';
 import { type AgentsService, newAgentInput } from './service.ts';
-import { certificateSinkOf, roundSinkOf } from './sinks.ts';
 
 const tags = ['Agents'];
 const body = <T extends z.ZodType>(schema: T) => ({
@@ -135,8 +134,8 @@ export function agentsApi(deps: Deps) {
     uow: deps.uow,
     now: deps.now,
     logger: deps.logger,
-    rounds: roundSinkOf(deps.links, deps.logger),
-    certificates: certificateSinkOf(deps.certificates, deps.logger),
+    rounds: deps.links,
+    certificates: deps.certificates,
     metrics,
   });
   return apiArea()

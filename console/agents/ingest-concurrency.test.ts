@@ -53,7 +53,7 @@ describe.each(backends)('concurrent replays of one batch on $name', ({ name, ope
     // insert meets the uncommitted batch row (on PostgreSQL it waits on its lock).
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    const recorded: { agentId: string; rounds: LinkRound[] }[] = [];
+    const recorded: { agentId: string; rounds: readonly LinkRound[] }[] = [];
     let calls = 0;
     const ingest = createReportIngest({
       uow: t.deps.uow,
@@ -85,7 +85,8 @@ describe.each(backends)('concurrent replays of one batch on $name', ({ name, ope
     expect(order).toEqual([]);
     release();
     const [a, b] = await Promise.all([first, replay]);
-    expect(order).toEqual(['first', 'replay']);
+    // Once the first commits, both answers return together, in either order: what matters is
+    // that the replay waited (above), and that it stored nothing.
     expect(a.duplicate).toBe(false);
     expect(b.duplicate).toBe(true);
     expect(recorded).toHaveLength(1);

@@ -1,10 +1,9 @@
-import type { ReportAck, ReportBatch } from '../../core/contracts/agent.ts';
-import { Forbidden } from '../../core/errors.ts';
+import type { CertificateObservation, LinkRound, ReportAck, ReportBatch } from '../../core/contracts/agent.ts';
+import { Forbidden, Invalid } from '../../core/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { ReportMetrics } from './report-metrics.ts';
 import type { AuthenticatedAgent } from './service.ts';
-import type { CertificateSink, RoundSink } from './sinks.ts';
 
 /** The audit action of a refused report, kept at most once per agent per hour. */
 export const refusedReportAction = 'agent.report_refused';
@@ -20,6 +19,18 @@ export type ReportIngest = ReturnType<typeof createReportIngest>;
  * replicas (the second waits for the first and then inserts nothing), not a read before the
  * write. Every round must be for a link this agent measures, or nothing is stored.
  */
+// An agent's clock may run a little ahead; a round from further ahead would become the link's
+// latest and make every correctly dated round after it look stale, freezing the link's state.
+const clockSkewAllowanceMs = 5 * 60_000;
+
+function refuseFutureRounds(batch: ReportBatch, now: Date): void {
+  const limit = now.getTime() + clockSkewAllowanceMs;
+  const late = batch.rounds.flatMap((r, i) =>
+    Date.parse(r.startedAt) > limit ? [{ field: `rounds.${i}.startedAt`, rule: 'in_future' }] : [],
+  );
+  if (late.length) throw new Invalid(late.slice(0, 20));
+}
+
 export function createReportIngest({
   uow,
   now,
@@ -31,8 +42,12 @@ export function createReportIngest({
   uow: UnitOfWork;
   now: () => Date;
   logger: Logger;
-  rounds: RoundSink;
-  certificates: CertificateSink;
+  /** The links service: state from rounds, inside this transaction. */
+  rounds: { recordRounds(agentId: string, rounds: readonly LinkRound[]): Promise<unknown> };
+  /** The certificate inventory, inside this transaction. */
+  certificates: {
+    recordObservations(agentId: string, observations: readonly CertificateObservation[]): Promise<unknown>;
+  };
   metrics: ReportMetrics;
 }) {
   async function requireOwned(agent: AuthenticatedAgent, batch: ReportBatch): Promise<void> {
@@ -53,6 +68,7 @@ export function createReportIngest({
   }
 
   async function store(agent: AuthenticatedAgent, batch: ReportBatch): Promise<ReportAck> {
+    refuseFutureRounds(batch, now());
     const db = uow.db();
     const at = now().toISOString();
     const inserted = await db

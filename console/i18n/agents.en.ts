@@ -17,6 +17,7 @@ export const agentsEn = {
     'This agent does not measure {count} of the reported targets ({targets}); nothing in the batch was stored.',
   'rule.unknown_site': 'names a site that does not exist',
   'rule.duplicate_id': 'repeats the id {id}',
+  'rule.in_future': 'starts more than five minutes ahead of the console clock: check the agent time (NTP)',
 
   'agents.title': 'Site agents',
   'agents.new': 'New agent',

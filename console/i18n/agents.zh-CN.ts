@@ -15,6 +15,7 @@ export const agentsZhCN: Record<keyof typeof agentsEn, string> = {
   'error.unowned_targets': '上报中有 {count} 个目标不归此代理测量（{targets}）；本批数据均未保存。',
   'rule.unknown_site': '指定的站点不存在',
   'rule.duplicate_id': '重复使用了标识 {id}',
+  'rule.in_future': '开始时间比控制台时钟晚五分钟以上：请检查探针代理的时间同步（NTP）',
 
   'agents.title': '站点探针代理',
   'agents.new': '新建代理',
