@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { LinkClass, LinkState } from '../../core/link-state.ts';
 import { isScoped, type Principal } from '../../core/principal.ts';
+import { regionAndBelow } from '../org/department-filters.ts';
 import { contains } from '../store/contains.ts';
 import type { Database } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
@@ -44,21 +45,7 @@ const sortExpression: Record<LinkSort, RawBuilder<unknown>> = {
 
 /** Links in a region and the regions below it (a city's counties, the province's everything). */
 function inRegion(eb: Links, region: string): Expression<SqlBool> {
-  const below = eb
-    .selectFrom('regions')
-    .select('regions.code')
-    .where((r) =>
-      r.or([
-        r('regions.code', '=', region),
-        r('regions.parent_code', '=', region),
-        r(
-          'regions.parent_code',
-          'in',
-          r.selectFrom('regions as r2').select('r2.code').where('r2.parent_code', '=', region),
-        ),
-      ]),
-    );
-  return eb('links.region_code', 'in', below);
+  return eb('links.region_code', 'in', regionAndBelow(region));
 }
 
 /** The filtered, sorted, paged list of links the principal may see. */

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from '../logger.ts';
-import { acquireLease, releaseLease } from '../store/job-lease.ts';
+import { createLeasedJob, replicaName } from '../store/leased-job.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { LinkChangeRecord } from './link-tracking-store.ts';
 
@@ -32,7 +30,7 @@ export function createSilenceSweep({
   roundsKeepMs,
   now = () => new Date(),
   logger,
-  holder = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+  holder = replicaName(),
 }: {
   uow: UnitOfWork;
   links: { sweepSilence(): Promise<LinkChangeRecord[]>; pruneRounds(before: Date): Promise<number> };
@@ -43,49 +41,28 @@ export function createSilenceSweep({
   logger: Logger;
   holder?: string;
 }): SilenceSweep {
-  // As the usage poller: held past one interval so timer jitter never loses it.
-  const leaseMs = Math.round(intervalMs * 1.5);
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> | undefined;
-  let stopped = false;
-
-  async function sweepOnce(): Promise<SweepOutcome> {
-    if (!(await acquireLease(uow.db(), silenceSweepLease, holder, leaseMs, now()))) return { ran: false };
-    const changes = await links.sweepSilence();
-    if (changes.length) logger.info('links fell silent', { links: changes.length, first: changes[0]!.link });
-    const prunedRounds = await links.pruneRounds(new Date(now().getTime() - roundsKeepMs));
-    if (prunedRounds) logger.debug('old link rounds deleted', { rounds: prunedRounds });
-    return { ran: true, changes, prunedRounds };
-  }
-
-  async function tick() {
-    try {
-      inFlight = sweepOnce();
-      await inFlight;
-    } catch (e) {
-      logger.error('link silence sweep failed', { err: (e as Error).message });
-    } finally {
-      inFlight = undefined;
-      if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
-    }
-  }
-
+  const job = createLeasedJob({
+    uow,
+    title: 'link silence sweep',
+    lease: silenceSweepLease,
+    intervalMs,
+    now,
+    logger,
+    holder,
+    turn: async () => {
+      const changes = await links.sweepSilence();
+      if (changes.length) logger.info('links fell silent', { links: changes.length, first: changes[0]!.link });
+      const prunedRounds = await links.pruneRounds(new Date(now().getTime() - roundsKeepMs));
+      if (prunedRounds) logger.debug('old link rounds deleted', { rounds: prunedRounds });
+      return { changes, prunedRounds };
+    },
+  });
   return {
-    sweepOnce,
+    sweepOnce: job.runOnce,
     start() {
-      if (timer || stopped) return;
       logger.info('link silence sweep started', { intervalSeconds: intervalMs / 1000 });
-      timer = setTimeout(() => void tick(), 0);
+      job.start();
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight?.catch(() => {});
-      try {
-        await releaseLease(uow.db(), silenceSweepLease, holder, now());
-      } catch (e) {
-        logger.warn('link silence sweep lease not released', { err: (e as Error).message });
-      }
-    },
+    stop: job.stop,
   };
 }

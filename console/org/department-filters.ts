@@ -1,13 +1,10 @@
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool } from 'kysely';
 import { contains } from '../store/contains.ts';
 import type { Database } from '../store/schema.ts';
 
-/**
- * "Departments in this region": the region itself and everything below it (a city's counties,
- * the province's cities and counties), as lists filtered by a region select expect.
- */
-export function inRegion(eb: ExpressionBuilder<Database, 'departments'>, region: string): Expression<SqlBool> {
-  const below = eb
+/** The codes of a region and everything below it (a city's counties, the province's cities and counties). */
+export function regionAndBelow(region: string) {
+  return expressionBuilder<Database, never>()
     .selectFrom('regions')
     .select('regions.code')
     .where((r) =>
@@ -21,7 +18,11 @@ export function inRegion(eb: ExpressionBuilder<Database, 'departments'>, region:
         ),
       ]),
     );
-  return eb('departments.region_code', 'in', below);
+}
+
+/** "Departments in this region": the region itself and everything below it, as region selects mean it. */
+export function inRegion(eb: ExpressionBuilder<Database, 'departments'>, region: string): Expression<SqlBool> {
+  return eb('departments.region_code', 'in', regionAndBelow(region));
 }
 
 /** "Departments whose name or code contains this text", as every list's search box means it. */

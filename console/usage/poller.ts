@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from '../logger.ts';
-import { acquireLease, releaseLease } from '../store/job-lease.ts';
+import { createLeasedJob, replicaName } from '../store/leased-job.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { SiteReader, ClusterReading } from './kube-client.ts';
 import { recordSiteReading } from './observations.ts';
@@ -34,7 +32,7 @@ export function createUsagePoller({
   intervalMs,
   now = () => new Date(),
   logger,
-  holder = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+  holder = replicaName(),
 }: {
   uow: UnitOfWork;
   reader: SiteReader;
@@ -46,12 +44,6 @@ export function createUsagePoller({
   /** This replica's name in the lease table. */
   holder?: string;
 }): UsagePoller {
-  // Held a little past the interval so the holder's own timer jitter never loses it; if the
-  // holder dies, another replica takes over within one and a half intervals.
-  const leaseMs = Math.round(intervalMs * 1.5);
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> | undefined;
-  let stopped = false;
   let reportedUnknown = false;
 
   /** Configured sites the store knows; the others are reported once and skipped. */
@@ -91,43 +83,25 @@ export function createUsagePoller({
     }
   }
 
-  async function pollOnce(): Promise<PollOutcome> {
-    if (!(await acquireLease(uow.db(), usagePollLease, holder, leaseMs, now()))) return { ran: false };
-    const sites = await knownSites();
-    return { ran: true, sites: await Promise.all(sites.map(pollSite)) };
-  }
-
-  /** One turn from the timer: never throws, and schedules the next only when this one is over. */
-  async function tick() {
-    try {
-      inFlight = pollOnce();
-      await inFlight;
-    } catch (e) {
-      logger.error('usage poll failed', { err: (e as Error).message });
-    } finally {
-      inFlight = undefined;
-      if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
-    }
-  }
+  const job = createLeasedJob({
+    uow,
+    title: 'usage poll',
+    lease: usagePollLease,
+    intervalMs,
+    now,
+    logger,
+    holder,
+    turn: async () => ({ sites: await Promise.all((await knownSites()).map(pollSite)) }),
+  });
 
   return {
-    pollOnce,
+    pollOnce: job.runOnce,
     start() {
-      if (timer || stopped) return;
       logger.info('usage read-back started', { sites: Object.keys(siteContexts), intervalSeconds: intervalMs / 1000 });
       // Every replica reports unknown site codes at start, not only the one that gets the lease.
       knownSites().catch((e: Error) => logger.warn('configured sites not checked', { err: e.message }));
-      timer = setTimeout(() => void tick(), 0);
+      job.start();
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight?.catch(() => {});
-      try {
-        await releaseLease(uow.db(), usagePollLease, holder, now());
-      } catch (e) {
-        logger.warn('usage poll lease not released', { err: (e as Error).message });
-      }
-    },
+    stop: job.stop,
   };
 }
