@@ -75,7 +75,15 @@ export function createBatcher({
     // Chained so batches reach the spool in the order they were cut.
     appended = appended.then(() =>
       spool.append(body).then(
-        () => batch.durable.resolve(),
+        ({ batchId }) => {
+          // Accepted (fsync'd): from here on the console must store it once; the id traces it there.
+          logger.debug('spooled a batch', {
+            batchId,
+            rounds: body.rounds.length,
+            certificates: body.certificates.length,
+          });
+          batch.durable.resolve();
+        },
         (error: unknown) => {
           logger.error('could not spool a batch; its results are lost', {
             rounds: body.rounds.length,
