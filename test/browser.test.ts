@@ -124,6 +124,49 @@ describe.runIf(hasChromium).each([
     },
   );
 
+  it.runIf(enabled)(
+    'lets a network operator enrol an agent, seeing its token once, and browse the extranet and certificates',
+    async () => {
+      const operatorPassword = 'network-operator-pw-1';
+      await runAdmin(databaseUrl, [
+        'create-user',
+        'netops',
+        '--role',
+        'network-operator',
+        '--password',
+        operatorPassword,
+      ]);
+      const context = await browser.newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      await signInEnrolling(page, 'netops', operatorPassword);
+
+      await page.click('nav >> text=探针代理');
+      await page.waitForURL(/\/agents/);
+      await page.click('a.button[href="/agents/new"]');
+      await page.fill('input[name=name]', '合肥-政务外网-探针01');
+      await page.click('form.stacked button[type=submit]');
+      const token = (await page.locator('#enrolment-token').textContent())!.trim();
+      expect(token).toMatch(/^gve_/);
+      expect(await page.locator('#agent-yaml').textContent()).toContain(token);
+      await page.screenshot({ path: join(shots, `agent-enrolment-zh-${backend}.png`), fullPage: false });
+      // Shown once: the agent's own page and the list never show it again.
+      await page.goto(`${app.baseUrl}/agents`);
+      expect(await page.locator('tbody').textContent()).toContain('合肥-政务外网-探针01');
+      expect(await page.content()).not.toContain(token);
+
+      // The demo province's extranet as a tree of 16 cities, every link unknown until measured.
+      await page.click('nav >> text=电子政务外网');
+      await page.waitForURL(/\/extranet/);
+      expect(await page.locator('h1').textContent()).toBe('电子政务外网总览');
+      expect(await page.locator('details.city').count()).toBe(16);
+      await page.screenshot({ path: join(shots, `extranet-zh-${backend}.png`), fullPage: false });
+
+      await page.goto(`${app.baseUrl}/certificates/board`);
+      expect(await page.locator('h1').textContent()).toBe('证书到期看板');
+      await context.close();
+    },
+  );
+
   it.runIf(enabled)('lets the audit administrator read and verify the audit log', async () => {
     const auditorPassword = 'auditor-password-123';
     await runAdmin(databaseUrl, ['create-user', 'auditor', '--role', 'audit-admin', '--password', auditorPassword]);
