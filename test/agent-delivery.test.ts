@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AgentProcess, freePort, readSpoolDir, type SpooledRecord, startAgent } from './agent-runner.ts';
+import { type AgentProcess, freePort, startAgent } from './agent-process.ts';
+import { readSpoolDir, type SpooledRecord } from './agent-spool.ts';
 import { type ConsoleProcess, createToken, startConsole, waitUntilOk } from './console-process.ts';
 
 /**

@@ -1,68 +1,55 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Exit, repoRoot } from './console-process.ts';
 
 /**
  * The real site agent as a separate process, for end-to-end tests: `node agents/main.ts --config
- * <dir>/agent.yaml` on the caller's Node (process.execPath), with the YAML written by the test.
+ * <file>` on the caller's Node (process.execPath), with everything it prints kept for the test.
  */
 
 export type AgentProcess = {
   child: ChildProcess;
-  /** The agent's own /metrics endpoint. */
-  metricsUrl: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output: () => string;
+  /** The JSON log lines written so far, parsed; other lines are left out. */
+  logLines: () => Record<string, unknown>[];
   /** Resolves with the first line of output that matches. */
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   exited: Promise<Exit>;
+  /** SIGKILL, and waits for the exit. */
+  kill: () => Promise<Exit>;
   /** SIGTERM, then waits for the exit (SIGKILL after `timeoutMs`). */
   stop: (timeoutMs?: number) => Promise<Exit>;
 };
 
-/** A port nobody listens on right now (the agent's listen address needs a real one). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export type AgentOptions = (
+  | {
+      /** An agent.yaml the test wrote itself (and may start the agent on more than once). */
+      config: string;
+    }
+  | {
+      /** Written to `<dir>/agent.yaml` before the start; relative paths in it resolve from `dir`. */
+      yaml: string;
+      dir: string;
+    }
+) & {
+  /** Added to the caller's environment; AGENT_LOG_LEVEL is `info` unless set here. */
+  env?: Record<string, string>;
+};
 
-/**
- * Writes `<dir>/agent.yaml` (state in `<dir>/state`, /metrics on a free loopback port) and starts
- * the agent on it. `extraYaml` is appended as further top-level lines.
- */
-export async function startAgent({
-  dir,
-  consoleUrl,
-  enrolToken,
-  extraYaml = [],
-}: {
-  dir: string;
-  consoleUrl: string;
-  enrolToken: string;
-  extraYaml?: string[];
-}): Promise<AgentProcess> {
-  const port = await freePort();
-  const config = join(dir, 'agent.yaml');
-  await writeFile(
-    config,
-    [
-      'console:',
-      `  url: "${consoleUrl}"`,
-      `  enrolToken: "${enrolToken}"`,
-      'stateDir: state',
-      `listen: "127.0.0.1:${port}"`,
-      ...extraYaml,
-      '',
-    ].join('\n'),
-  );
+export function startAgent(options: AgentOptions): AgentProcess {
+  let config: string;
+  if ('config' in options) {
+    config = options.config;
+  } else {
+    config = join(options.dir, 'agent.yaml');
+    writeFileSync(config, options.yaml.endsWith('\n') ? options.yaml : `${options.yaml}\n`);
+  }
   const child = spawn(process.execPath, ['agents/main.ts', '--config', config], {
     cwd: repoRoot,
-    env: { ...process.env, AGENT_LOG_LEVEL: 'info' },
+    env: { ...process.env, AGENT_LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -103,7 +90,7 @@ export async function startAgent({
     });
   }
 
-  async function stop(timeoutMs = 15_000): Promise<Exit> {
+  async function stop(timeoutMs = 20_000): Promise<Exit> {
     if (!hasExited) child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     try {
@@ -115,10 +102,31 @@ export async function startAgent({
 
   return {
     child,
-    metricsUrl: `http://127.0.0.1:${port}/metrics`,
     output: () => text,
+    logLines: () =>
+      text.split('\n').flatMap((line) => {
+        if (!line.startsWith('{')) return [];
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return []; // a line cut short by SIGKILL
+        }
+      }),
     waitForOutput,
     exited,
+    kill: async () => {
+      if (!hasExited) child.kill('SIGKILL');
+      return exited;
+    },
     stop,
   };
+}
+
+/** A loopback TCP port that was free a moment ago, for a process that must listen on a known port. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

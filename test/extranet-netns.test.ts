@@ -5,7 +5,7 @@ import type { z } from '@hono/zod-openapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { agentWithToken } from '../console/agents/api-schemas.ts';
 import type { linkDetail, linkView, overviewView, roundView } from '../console/extranet/api-schemas.ts';
-import { type AgentProcess, startAgent } from './agent-process.ts';
+import { type AgentProcess, freePort, startAgent } from './agent-process.ts';
 import { type ConsoleProcess, createToken, startConsole, waitUntilOk } from './console-process.ts';
 import {
   type NetnsChain,
@@ -148,7 +148,17 @@ describe.skipIf(unavailable !== null)('extranet link tree over network namespace
     expect(county.status, JSON.stringify(county.body)).toBe(201);
     for (const l of [city.body, county.body]) expect(l).toMatchObject({ state: 'unknown', agent: agentId });
 
-    agent = await startAgent({ dir: dir!, consoleUrl: server!.baseUrl, enrolToken: created.body.enrolment.token });
+    const metricsPort = await freePort();
+    agent = startAgent({
+      dir: dir!,
+      yaml: [
+        'console:',
+        `  url: "${server!.baseUrl}"`,
+        `  enrolToken: "${created.body.enrolment.token}"`,
+        'stateDir: state',
+        `listen: "127.0.0.1:${metricsPort}"`,
+      ].join('\n'),
+    });
     await agent.waitForOutput(/"msg":"enrolled with the console"/);
     await agent.waitForOutput(/"msg":"agent started"/);
     // It starts on its own file's (empty) targets and takes the console's from its first poll.
