@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { algorithmFamilyOf } from '../../core/cert-windows.ts';
 import type { CertificateObservation } from '../../core/contracts/agent.ts';
 import type { CertificateSightingsTable, CertificatesTable } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
+import { dialectOf } from '../store/dialect-of.ts';
 import { commonNameOf } from './common-name.ts';
 
 /** What one batch changed: distinct certificates and distinct sightings written. */
@@ -36,8 +37,27 @@ export function createObservationRecorder({ uow }: { uow: UnitOfWork }) {
       .select('department_code')
       .where('id', '=', agentId)
       .executeTakeFirst();
-    const certificates = certificateRows(observations, agent?.department_code ?? null);
-    const sightings = sightingRows(agentId, observations);
+    // Rows in key order, and on PostgreSQL the certificates already known locked first in that
+    // order: two batches sharing CA certificates (listed in different orders by different
+    // sources) then wait for each other instead of deadlocking.
+    const certificates = certificateRows(observations, agent?.department_code ?? null).sort((a, b) =>
+      a.row.fingerprint < b.row.fingerprint ? -1 : 1,
+    );
+    const sightings = sightingRows(agentId, observations).sort((a, b) => (sightingKey(a) < sightingKey(b) ? -1 : 1));
+    if (dialectOf(uow.root as Kysely<unknown>) === 'postgres') {
+      await uow
+        .db()
+        .selectFrom('certificates')
+        .select('fingerprint')
+        .where(
+          'fingerprint',
+          'in',
+          certificates.map((c) => c.row.fingerprint),
+        )
+        .orderBy('fingerprint')
+        .forUpdate()
+        .execute();
+    }
 
     // Two statements at most: rows whose source names their department, and rows that only
     // borrow the agent's (which fills a gap but never moves a certificate another source placed).
@@ -173,6 +193,9 @@ function sightingRows(agentId: string, observations: readonly CertificateObserva
     last_seen_at: iso(o.observedAt),
   }));
 }
+
+const sightingKey = (r: CertificateSightingsTable) =>
+  `${r.fingerprint}\u0000${r.agent_id}\u0000${r.source_id}\u0000${r.location}`;
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
