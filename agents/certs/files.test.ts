@@ -3,7 +3,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertSource } from '../../core/contracts/agent.ts';
-import { createTestPki, skipWithoutOpenssl, type TestPki } from '../../test/cert-factory.ts';
+import { createTestPki, runOpenssl, skipWithoutOpenssl, type TestPki } from '../../test/cert-factory.ts';
 import { parseCertificate } from './certificate.ts';
 import { scanFilesSource } from './files.ts';
 import type { ScanContext } from './source.ts';
@@ -104,6 +104,28 @@ describe.skipIf(skip)('files source', () => {
       chainProblems: ['expired', 'broken_chain'],
       observedAt: pki.now.toISOString(),
     });
+  });
+
+  it('finds an issuer that is not marked as a CA in another file, whichever file is read first', async () => {
+    // A legacy issuing CA without basicConstraints, signed by the RSA root; a leaf it issued, in a later file.
+    const dir = join(pki.dir, 'legacy');
+    await mkdir(dir, { recursive: true });
+    const openssl = (...args: string[]) => runOpenssl(args, dir);
+    for (const name of ['issuer', 'leaf']) await openssl('genpkey', '-algorithm', 'RSA', '-out', `${name}.key`);
+    await openssl('req', '-new', '-key', 'issuer.key', '-subj', '/CN=Legacy Issuing CA', '-out', 'issuer.csr');
+    await openssl('req', '-new', '-key', 'leaf.key', '-subj', '/CN=legacy.example.gov.cn', '-out', 'leaf.csr');
+    const sign = (csr: string, ca: string, caKey: string, out: string) =>
+      openssl('x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-set_serial', '7', '-days', '30', '-out', out);
+    await sign('issuer.csr', pki.rsa.root.certPath, pki.rsa.root.keyPath, join(dir, 'a-issuer.pem'));
+    await sign('leaf.csr', join(dir, 'a-issuer.pem'), join(dir, 'issuer.key'), join(dir, 'b-leaf.pem'));
+    const result = await scanFilesSource(source(join(dir, 'a-issuer.pem'), join(dir, 'b-leaf.pem')), {
+      ...context,
+      now: () => new Date(),
+    });
+    expect(result.observations.map((o) => [o.location.slice(dir.length + 1), o.isCa, o.chainProblems])).toEqual([
+      ['a-issuer.pem', false, []],
+      ['b-leaf.pem', false, []],
+    ]);
   });
 
   it('reads a file once when a symbolic link also names it, under the first name in order', async () => {

@@ -6,7 +6,7 @@ import { splitIntoChains, verifyChain } from './chain.ts';
 import { observeChain } from './observation.ts';
 import { certificatesInFile } from './pem.ts';
 import type { CertSourceScanner, ScanProblem } from './source.ts';
-import { indexBySubject, trustStoreFor } from './trust.ts';
+import { indexBySubject, trustStoreFor, type CertificateIndex } from './trust.ts';
 
 /**
  * Certificates in files: explicit files, directories searched recursively, and glob patterns. A
@@ -18,20 +18,102 @@ type FilesSource = Extract<CertSource, { kind: 'files' }>;
 
 export type CertificateFile = { path: string; certificates: ParsedCertificate[] };
 
+/**
+ * Two passes over the files, each holding one file's certificates at a time (a directory of tens
+ * of thousands of certificates held whole costs hundreds of MiB the allocator does not give back):
+ * the first reports the files' problems and keeps only the certificates that may issue others
+ * (the issuer pool), the second verifies each file's chains against that pool and keeps only the
+ * observations.
+ */
 export const scanFilesSource: CertSourceScanner<FilesSource> = async (source, context) => {
   const now = context.now();
   const listing = await listCertificateFiles(source.paths);
-  const reading = await readCertificateFiles(listing.files);
+  const files = await distinctFiles(listing.files);
   const trust = trustStoreFor(context.trustAnchorsPem);
-  const pool = indexBySubject(reading.files.flatMap((file) => file.certificates));
+  const { pool, withCertificates, problems } = await gatherIssuers(files);
   const observedAt = now.toISOString();
-  const observations = reading.files.flatMap(({ path, certificates }) =>
-    splitIntoChains(certificates).flatMap((chain) =>
-      observeChain(chain, verifyChain(chain, { trust, now, pool }), { source, location: path, observedAt }),
-    ),
-  );
-  return { observations, problems: [...listing.problems, ...reading.problems] };
+  const perFile = await mapConcurrently(withCertificates, concurrentReads, async (file) => {
+    const result = await readCertificateFile(file);
+    if (!result?.certificates?.length) return [];
+    return splitIntoChains(result.certificates).flatMap((chain) =>
+      observeChain(chain, verifyChain(chain, { trust, now, pool }), { source, location: file.path, observedAt }),
+    );
+  });
+  return { observations: perFile.flat(), problems: [...listing.problems, ...problems] };
 };
+
+type DistinctFile = { target: string; path: string };
+
+/** Links resolved, the first path to each file kept, so a scan names files the same way every time. */
+async function distinctFiles(paths: readonly string[]): Promise<DistinctFile[]> {
+  const targets = await mapConcurrently(paths, concurrentReads, (path) => realpath(path).catch(() => path));
+  const firstPathTo = new Map<string, string>();
+  targets.forEach((target, index) => {
+    if (!firstPathTo.has(target)) firstPathTo.set(target, paths[index]!);
+  });
+  return [...firstPathTo].map(([target, path]) => ({ target, path }));
+}
+
+/**
+ * The first pass: every file's problems, the files that hold certificates, and the pool of every
+ * certificate whose subject issued a certificate of the source, in file order (as if every file's
+ * certificates were indexed together). A leaf issued nothing and is not kept; should a certificate
+ * dropped early turn out to be some certificate's issuer, its file is read again for it.
+ */
+async function gatherIssuers(files: readonly DistinctFile[]): Promise<{
+  pool: CertificateIndex;
+  withCertificates: DistinctFile[];
+  problems: ScanProblem[];
+}> {
+  const issuerKeys = new Set<string>();
+  // By fingerprint: the first occurrence's place in file order, as indexing every file at once keeps.
+  const kept = new Map<string, { file: number; position: number; certificate: ParsedCertificate }>();
+  const keep = (file: number, position: number, certificate: ParsedCertificate) => {
+    const earlier = kept.get(certificate.fingerprintSha256);
+    if (!earlier || file < earlier.file) kept.set(certificate.fingerprintSha256, { file, position, certificate });
+  };
+  const droppedSubjects = new Map<string, number[]>(); // subject key → files holding a dropped certificate of it
+  const results = await mapConcurrently(files, concurrentReads, async (file, index) => {
+    const result = await readCertificateFile(file);
+    result?.certificates?.forEach((certificate, position) => {
+      issuerKeys.add(certificate.issuerKey);
+      if (
+        certificate.isCa ||
+        certificate.subjectKey === certificate.issuerKey ||
+        issuerKeys.has(certificate.subjectKey)
+      ) {
+        keep(index, position, certificate);
+      } else {
+        const holders = droppedSubjects.get(certificate.subjectKey);
+        if (!holders) droppedSubjects.set(certificate.subjectKey, [index]);
+        else if (holders.at(-1) !== index) holders.push(index);
+      }
+    });
+    return result && { path: result.path, problems: result.problems, certificates: result.certificates?.length ?? 0 };
+  });
+  const reread = new Set<number>();
+  for (const key of issuerKeys) droppedSubjects.get(key)?.forEach((index) => reread.add(index));
+  for (const index of reread) {
+    const result = await readCertificateFile(files[index]!);
+    result?.certificates?.forEach((certificate, position) => {
+      if (issuerKeys.has(certificate.subjectKey)) keep(index, position, certificate);
+    });
+  }
+  const pool = indexBySubject(
+    [...kept.values()]
+      .filter(({ certificate }) => issuerKeys.has(certificate.subjectKey))
+      .sort((a, b) => a.file - b.file || a.position - b.position)
+      .map(({ certificate }) => certificate),
+  );
+  const withCertificates: DistinctFile[] = [];
+  const problems: ScanProblem[] = [];
+  results.forEach((result, index) => {
+    if (!result) return;
+    if (result.certificates > 0) withCertificates.push(files[index]!);
+    for (const message of result.problems) problems.push({ location: result.path, message });
+  });
+  return { pool, withCertificates, problems };
+}
 
 const globCharacters = /[*?[{]/;
 
@@ -70,27 +152,11 @@ const maxFileBytes = 4 * 1024 * 1024;
 const certificateExtension = /\.(pem|crt|cer|cert|der)$/i;
 const concurrentReads = 16;
 
+/** Every file's certificates at once: for tools and benches; the agent's scan streams instead. */
 export async function readCertificateFiles(
   paths: readonly string[],
 ): Promise<{ files: CertificateFile[]; problems: ScanProblem[] }> {
-  // Resolve links first and keep the first path to each file, so a scan names files the same way every time.
-  const targets = await mapConcurrently(paths, concurrentReads, (path) => realpath(path).catch(() => path));
-  const firstPathTo = new Map<string, string>();
-  targets.forEach((target, index) => {
-    if (!firstPathTo.has(target)) firstPathTo.set(target, paths[index]!);
-  });
-  const results = await mapConcurrently([...firstPathTo], concurrentReads, async ([target, path]) => {
-    try {
-      const info = await stat(target);
-      if (!info.isFile()) return undefined; // a directory behind a link, a socket, a device
-      if (info.size > maxFileBytes) {
-        return certificateExtension.test(path) ? { path, problems: ['file too large to be a certificate'] } : undefined;
-      }
-      return readCertificates(path, await readFile(target));
-    } catch (error) {
-      return { path, problems: [describeFsError(error)] };
-    }
-  });
+  const results = await mapConcurrently(await distinctFiles(paths), concurrentReads, readCertificateFile);
   const files: CertificateFile[] = [];
   const problems: ScanProblem[] = [];
   for (const result of results) {
@@ -99,6 +165,19 @@ export async function readCertificateFiles(
     for (const message of result.problems) problems.push({ location: result.path, message });
   }
   return { files, problems };
+}
+
+async function readCertificateFile({ target, path }: DistinctFile): Promise<FileResult | undefined> {
+  try {
+    const info = await stat(target);
+    if (!info.isFile()) return undefined; // a directory behind a link, a socket, a device
+    if (info.size > maxFileBytes) {
+      return certificateExtension.test(path) ? { path, problems: ['file too large to be a certificate'] } : undefined;
+    }
+    return readCertificates(path, await readFile(target));
+  } catch (error) {
+    return { path, problems: [describeFsError(error)] };
+  }
 }
 
 type FileResult = { path: string; certificates?: ParsedCertificate[]; problems: string[] };
@@ -139,13 +218,17 @@ function describeFsError(error: unknown): string {
 }
 
 /** Reads overlap so a scan of thousands of files waits on the disk in parallel, not one file at a time. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      results[index] = await work(items[index]!, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import type { CertSource } from '../../core/contracts/agent.ts';
 import { parseCertificate, type ParsedCertificate } from './certificate.ts';
 import { splitIntoChains, verifyChain } from './chain.ts';
@@ -11,6 +11,8 @@ import { trustStoreFor } from './trust.ts';
  * A PKCS#12 bundle (a server's or a person's key with its certificates, or a trust store without a
  * key). node-forge decrypts it, including OpenSSL 3's default AES-256-CBC / PBKDF2-HMAC-SHA256 with
  * an HMAC-SHA256 MAC; its legacy RC2 and 3DES bundles too. The key itself is never used or kept.
+ * node-forge is loaded on the first bundle scanned: an agent without a PKCS#12 source never pays the
+ * few MiB it takes in memory.
  */
 type Pkcs12Source = Extract<CertSource, { kind: 'pkcs12' }>;
 
@@ -33,7 +35,7 @@ export const scanPkcs12Source: CertSourceScanner<Pkcs12Source> = async (source, 
   }
   let ders: Uint8Array[];
   try {
-    ders = certificatesInPkcs12(bundle, password);
+    ders = await certificatesInPkcs12(bundle, password);
   } catch (error) {
     return problem((error as Error).message);
   }
@@ -59,7 +61,8 @@ export const scanPkcs12Source: CertSourceScanner<Pkcs12Source> = async (source, 
  * The DER of every certificate in a PKCS#12 bundle, the one belonging to the bundle's key first.
  * Throws with a short message on a wrong password or a damaged file.
  */
-export function certificatesInPkcs12(bundle: Uint8Array, password: string): Uint8Array[] {
+export async function certificatesInPkcs12(bundle: Uint8Array, password: string): Promise<Uint8Array[]> {
+  const forge = await loadForge();
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(bundle).toString('binary')));
@@ -81,14 +84,21 @@ export function certificatesInPkcs12(bundle: Uint8Array, password: string): Uint
   const ownsKey = (bag: forge.pkcs12.Bag) =>
     (bag.attributes['localKeyId'] ?? []).some((keyId: unknown) => keyIds.has(String(keyId)));
   const ordered = [...certBags.filter(ownsKey), ...certBags.filter((bag) => !ownsKey(bag))];
-  return ordered.map(certificateDer);
+  return ordered.map((bag) => certificateDer(forge, bag));
+}
+
+type Forge = typeof forge;
+let forgeModule: Forge | undefined;
+
+async function loadForge(): Promise<Forge> {
+  return (forgeModule ??= (await import('node-forge')).default);
 }
 
 /**
  * forge decodes RSA certificates and keeps their original TBS, so re-encoding gives back the same
  * bytes (and fingerprint); certificates with other keys (ECDSA, SM2) it cannot decode and keeps as ASN.1.
  */
-function certificateDer(bag: forge.pkcs12.Bag): Uint8Array {
+function certificateDer(forge: Forge, bag: forge.pkcs12.Bag): Uint8Array {
   const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
   if (!asn1) throw new Error('PKCS#12 certificate bag without a certificate');
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
