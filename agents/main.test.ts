@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startConsoleStandIn, type ConsoleStandIn } from './delivery/console-stand-in.ts';
+import { freePort } from '../test/agent-process.ts';
 
 /**
  * The agent as a process: enrols with the console stand-in, measures a console target and a local
@@ -13,14 +14,6 @@ import { startConsoleStandIn, type ConsoleStandIn } from './delivery/console-sta
  */
 
 const token = 'enrol-0123456789abcdefghij';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('agent process', () => {
   let dir: string;

@@ -8,6 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsoleStandIn } from '../agents/delivery/console-stand-in.ts';
 import type { AgentConfig, Target } from '../core/contracts/agent.ts';
 import type { ExtranetCertificates } from './cert-fixture.ts';
+import { freePort } from '../test/agent-process.ts';
+
+export { freePort };
 
 /**
  * What bench/agent-footprint.ts runs the agent among: the targets a console assigns, the local
@@ -66,14 +69,6 @@ export async function startLocalServers(cleanups: Cleanups): Promise<{ tcpPort: 
       }),
     ),
   };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 /**

@@ -1,27 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type Exit, repoRoot } from './console-process.ts';
+import { repoRoot } from './console-process.ts';
+import { watchProcess, type WatchedProcess } from './watched-process.ts';
 
 /**
  * The real site agent as a separate process, for end-to-end tests: `node agents/main.ts --config
  * <file>` on the caller's Node (process.execPath), with everything it prints kept for the test.
  */
 
-export type AgentProcess = {
-  child: ChildProcess;
-  /** Everything the process wrote to stdout and stderr so far. */
-  output: () => string;
+export type AgentProcess = WatchedProcess & {
   /** The JSON log lines written so far, parsed; other lines are left out. */
   logLines: () => Record<string, unknown>[];
-  /** Resolves with the first line of output that matches. */
-  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
-  exited: Promise<Exit>;
-  /** SIGKILL, and waits for the exit. */
-  kill: () => Promise<Exit>;
-  /** SIGTERM, then waits for the exit (SIGKILL after `timeoutMs`). */
-  stop: (timeoutMs?: number) => Promise<Exit>;
 };
 
 export type AgentOptions = (
@@ -52,73 +43,21 @@ export function startAgent(options: AgentOptions): AgentProcess {
     env: { ...process.env, AGENT_LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let text = '';
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    for (const w of waiters) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  let hasExited = false;
-  const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => {
-      hasExited = true;
-      resolve({ code, signal });
-      for (const w of waiters) w();
-    }),
-  );
-
-  function waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const line = text.split('\n').find((l) => pattern.test(l));
-        if (line !== undefined) return done(() => resolve(line));
-        if (hasExited) done(() => reject(new Error(`agent exited before printing ${pattern}:\n${text}`)));
-      };
-      const timer = setTimeout(
-        () => done(() => reject(new Error(`no ${pattern} from the agent within ${timeoutMs} ms:\n${text}`))),
-        timeoutMs,
-      );
-      const done = (settle: () => void) => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        settle();
-      };
-      waiters.add(check);
-      check();
-    });
-  }
-
-  async function stop(timeoutMs = 20_000): Promise<Exit> {
-    if (!hasExited) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    try {
-      return await exited;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
+  const watched = watchProcess(child, { name: 'agent', waitMs: 30_000, stopMs: 20_000 });
   return {
-    child,
-    output: () => text,
+    ...watched,
     logLines: () =>
-      text.split('\n').flatMap((line) => {
-        if (!line.startsWith('{')) return [];
-        try {
-          return [JSON.parse(line) as Record<string, unknown>];
-        } catch {
-          return []; // a line cut short by SIGKILL
-        }
-      }),
-    waitForOutput,
-    exited,
-    kill: async () => {
-      if (!hasExited) child.kill('SIGKILL');
-      return exited;
-    },
-    stop,
+      watched
+        .output()
+        .split('\n')
+        .flatMap((line) => {
+          if (!line.startsWith('{')) return [];
+          try {
+            return [JSON.parse(line) as Record<string, unknown>];
+          } catch {
+            return []; // a line cut short by SIGKILL
+          }
+        }),
   };
 }
 

@@ -1,9 +1,20 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import {
+  asn1Time,
+  caAlgorithms,
+  type CaAlgorithm,
+  caConfig,
+  keyOptions,
+  requestOptions,
+  runOpenssl,
+  signOptions,
+} from '../agents/demo/openssl-ca.ts';
+
+export { runOpenssl };
 
 /**
  * A test PKI made by the OpenSSL CLI, the tool department CAs actually use, for RSA, ECDSA (P-256)
@@ -12,8 +23,8 @@ import { promisify } from 'node:util';
  * OpenSSL 3.0's `x509` can only date a certificate from now, and the variants need exact dates.
  */
 
-export const pkiAlgorithms = ['rsa', 'ecdsa', 'sm2'] as const;
-export type PkiAlgorithm = (typeof pkiAlgorithms)[number];
+export const pkiAlgorithms = caAlgorithms;
+export type PkiAlgorithm = CaAlgorithm;
 
 export type IssuedCertificate = { certPath: string; keyPath: string; pem: string; der: Buffer };
 
@@ -56,9 +67,6 @@ const day = 86_400_000;
 const hostname = 'svc.example.gov.cn';
 const person = { name: '张三', idNumber: '110101199003071234', email: 'zhangsan@example.gov.cn' };
 const p12Password = 'GovOps-test-p12';
-const sm2Id = 'distid:1234567812345678';
-
-const run = promisify(execFile);
 
 /** True when tests must be skipped: openssl is missing outside CI. In CI a missing openssl fails. */
 export function skipWithoutOpenssl(): boolean {
@@ -93,49 +101,9 @@ export async function createTestPki(options: { now?: Date } = {}): Promise<TestP
   };
 }
 
-const keyOptions: Record<PkiAlgorithm, string[]> = {
-  rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
-  ecdsa: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
-  sm2: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:SM2'],
-};
-
-/** SM2 signs with GM/T 0009's default ID, as real SM2 CAs do; OpenSSL 3 would use an empty one. */
-const signOptions: Record<PkiAlgorithm, string[]> = {
-  rsa: ['-md', 'sha256'],
-  ecdsa: ['-md', 'sha256'],
-  sm2: ['-md', 'sm3', '-sigopt', sm2Id, '-vfyopt', sm2Id],
-};
-const requestOptions: Record<PkiAlgorithm, string[]> = {
-  rsa: ['-sha256'],
-  ecdsa: ['-sha256'],
-  sm2: ['-sm3', '-sigopt', sm2Id],
-};
-
-const caConfig = `
-[ca]
-default_ca = test_ca
-[test_ca]
-database = db/index.txt
-serial = db/serial
-new_certs_dir = db
-policy = any_name
-unique_subject = no
-email_in_dn = no
-copy_extensions = none
-[any_name]
-commonName = optional
-[req]
-distinguished_name = empty_dn
-[empty_dn]
-[root_ext]
-basicConstraints = critical,CA:true
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[intermediate_ext]
-basicConstraints = critical,CA:true,pathlen:0
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+const caSettings = caConfig({
+  person,
+  leafProfiles: `
 [leaf_ext]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature,keyEncipherment
@@ -151,14 +119,8 @@ subjectAltName = DNS:other.example.org
 [self_signed_ext]
 basicConstraints = critical,CA:false
 extendedKeyUsage = serverAuth
-subjectAltName = DNS:${hostname}
-[personal_ext]
-basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature,nonRepudiation
-extendedKeyUsage = clientAuth,emailProtection
-authorityKeyIdentifier = keyid:always
-subjectAltName = email:${person.email},otherName:1.2.156.10260.4.1.1;UTF8:${person.idNumber}
-`;
+subjectAltName = DNS:${hostname}`,
+});
 
 type Variant = 'leaf' | 'expiringSoon' | 'expired' | 'notYetValid' | 'wrongHost' | 'selfSigned' | 'personal';
 
@@ -187,7 +149,7 @@ async function createAlgorithmPki(
   await mkdir(join(dir, 'db'), { recursive: true });
   await writeFile(join(dir, 'db', 'index.txt'), '');
   await writeFile(join(dir, 'db', 'serial'), randomBytes(8).toString('hex').replace(/^./, '1'));
-  await writeFile(join(dir, 'ca.cnf'), caConfig);
+  await writeFile(join(dir, 'ca.cnf'), caSettings);
   const openssl = (...args: string[]) => runOpenssl(args, dir);
   const at = (days: number) => asn1Time(new Date(now.getTime() + days * day));
 
@@ -243,24 +205,8 @@ async function createAlgorithmPki(
   };
 }
 
-/** Runs the OpenSSL CLI and returns its standard output; a failure carries OpenSSL's own message. */
-export async function runOpenssl(args: readonly string[], cwd: string): Promise<string> {
-  try {
-    return (await run('openssl', args, { cwd, encoding: 'utf8' })).stdout;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`openssl ${args.join(' ')} failed: ${stderr}`, { cause: error });
-  }
-}
-
 function words(command: string): string[] {
   return command.split(' ');
-}
-
-/** UTCTime up to 2049 and GeneralizedTime after, as RFC 5280 asks. */
-function asn1Time(date: Date): string {
-  const digits = date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${date.getUTCFullYear() < 2050 ? digits.slice(2) : digits}Z`;
 }
 
 export function pemToDer(pem: string): Buffer {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { throwawayPostgresDatabase } from '../console/store/testing.ts';
+import { watchProcess, type WatchedProcess } from './watched-process.ts';
 
 /**
  * The real console as a separate process, for tests and benchmarks that cross process
@@ -14,20 +15,9 @@ const testKey = { CONSOLE_SECRET_KEY: randomBytes(32).toString('base64') };
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+export type { Exit } from './watched-process.ts';
 
-export type ConsoleProcess = {
-  child: ChildProcess;
-  port: number;
-  baseUrl: string;
-  /** Everything the process wrote to stdout and stderr so far. */
-  output: () => string;
-  /** Resolves once a line of output matches. */
-  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
-  exited: Promise<Exit>;
-  /** SIGTERM, then waits for the exit (SIGKILL after `timeoutMs`). */
-  stop: (timeoutMs?: number) => Promise<Exit>;
-};
+export type ConsoleProcess = WatchedProcess & { port: number; baseUrl: string };
 
 export async function startConsole({
   databaseUrl,
@@ -43,56 +33,12 @@ export async function startConsole({
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ...testKey, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let text = '';
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    for (const w of waiters) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
-    for (const w of waiters) w();
-  });
-
-  function waitForOutput(pattern: RegExp, timeoutMs = startTimeoutMs): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const line = text.split('\n').find((l) => pattern.test(l));
-        if (line !== undefined) return done(() => resolve(line));
-        if (hasExited) done(() => reject(new Error(`console exited before printing ${pattern}:\n${text}`)));
-      };
-      const timer = setTimeout(
-        () => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${text}`))),
-        timeoutMs,
-      );
-      const done = (settle: () => void) => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        settle();
-      };
-      waiters.add(check);
-      check();
-    });
-  }
-
-  async function stop(timeoutMs = 30_000): Promise<Exit> {
-    if (!hasExited) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    try {
-      return await exited;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const watched = watchProcess(child, { name: 'console', waitMs: startTimeoutMs, stopMs: 30_000 });
 
   try {
-    const listening = await waitForOutput(/"msg":"console listening"/);
+    const listening = await watched.waitForOutput(/"msg":"console listening"/);
     const port = (JSON.parse(listening) as { port: number }).port;
-    return { child, port, baseUrl: `http://127.0.0.1:${port}`, output: () => text, waitForOutput, exited, stop };
+    return { ...watched, port, baseUrl: `http://127.0.0.1:${port}` };
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

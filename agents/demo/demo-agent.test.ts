@@ -1,13 +1,13 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslUnavailableReason } from './demo-pki.ts';
 import { demoDepartmentCode, demoIdentity, demoParentLinkCode } from './demo-plan.ts';
+import { freePort } from '../../test/agent-process.ts';
 
 /**
  * `npm run demo-agent` end to end: the real console as a process on a throwaway SQLite store, the
@@ -58,14 +58,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
 
 async function stopProc(proc: Proc | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {

@@ -315,10 +315,15 @@ function printGuide(g: {
 function runAgent(yamlPath: string, cleanup: () => void): Promise<number> {
   // Its own process group: Ctrl+C reaches the agent only through us, once. The terminal and npm
   // both deliver it to us, and a second signal makes the agent quit without saving its spool.
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'agents', 'main.ts'), '--config', yamlPath], {
-    stdio: 'inherit',
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    // The same V8 flag as `npm run agent`: the agent's memory budget depends on it.
+    ['--max-semi-space-size=1', join(repoRoot, 'agents', 'main.ts'), '--config', yamlPath],
+    {
+      stdio: 'inherit',
+      detached: true,
+    },
+  );
   let lastForward = 0;
   const forward = (signal: NodeJS.Signals) => {
     const now = Date.now();

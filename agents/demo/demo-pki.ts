@@ -1,8 +1,17 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import {
+  asn1Time,
+  caAlgorithms,
+  type CaAlgorithm,
+  caConfig,
+  keyOptions,
+  requestOptions,
+  runOpenssl,
+  signOptions,
+} from './openssl-ca.ts';
 
 /**
  * The demo agent's certificates, made once with the OpenSSL CLI (as department CAs make theirs) and
@@ -21,11 +30,11 @@ import { promisify } from 'node:util';
  * Reused when present. The leaves are issued again once a day so the "expires within 7 days" one
  * keeps its window; the CAs (and so the console's trust anchors) stay the same.
  *
- * A smaller sibling of test/cert-factory.ts, kept here so the demo does not depend on test code.
+ * Its CA settings are shared with the tests' PKI (./openssl-ca.ts).
  */
 
-export const demoAlgorithms = ['rsa', 'ecdsa', 'sm2'] as const;
-export type DemoAlgorithm = (typeof demoAlgorithms)[number];
+export const demoAlgorithms = caAlgorithms;
+export type DemoAlgorithm = CaAlgorithm;
 export const leafVariants = ['valid', 'expiring', 'expired'] as const;
 export type LeafVariant = (typeof leafVariants)[number];
 
@@ -45,7 +54,6 @@ export type DemoPki = {
 const day = 86_400_000;
 /** Leaves older than this are issued again, so "expiring" stays within its 7-day window. */
 const leafRefreshMs = day;
-const sm2Id = 'distid:1234567812345678';
 const manifestVersion = 1;
 const organisation = '安徽省数据资源管理局（演示）';
 const person = { name: '张三', idNumber: '340104199003071234' };
@@ -63,64 +71,17 @@ const leafDays: Record<LeafVariant, [number, number]> = {
   expired: [-400, -10],
 };
 
-const keyOptions: Record<DemoAlgorithm, string[]> = {
-  rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
-  ecdsa: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
-  sm2: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:SM2'],
-};
-/** SM2 signs with GM/T 0009's default ID, as real SM2 CAs do. */
-const signOptions: Record<DemoAlgorithm, string[]> = {
-  rsa: ['-md', 'sha256'],
-  ecdsa: ['-md', 'sha256'],
-  sm2: ['-md', 'sm3', '-sigopt', sm2Id, '-vfyopt', sm2Id],
-};
-const requestOptions: Record<DemoAlgorithm, string[]> = {
-  rsa: ['-sha256'],
-  ecdsa: ['-sha256'],
-  sm2: ['-sm3', '-sigopt', sm2Id],
-};
-
-const caConfig = `
-[ca]
-default_ca = demo_ca
-[demo_ca]
-database = db/index.txt
-serial = db/serial
-new_certs_dir = db
-policy = any_name
-unique_subject = no
-email_in_dn = no
-copy_extensions = none
-[any_name]
-commonName = optional
-[req]
-distinguished_name = empty_dn
-[empty_dn]
-[root_ext]
-basicConstraints = critical,CA:true
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[intermediate_ext]
-basicConstraints = critical,CA:true,pathlen:0
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+const caSettings = caConfig({
+  person: { email: 'zhangsan@example.gov.cn', idNumber: person.idNumber },
+  leafProfiles: `
 [leaf_ext]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:$ENV::LEAF_HOST,DNS:localhost,IP:127.0.0.1
-[personal_ext]
-basicConstraints = critical,CA:false
-keyUsage = critical,digitalSignature,nonRepudiation
-extendedKeyUsage = clientAuth,emailProtection
-authorityKeyIdentifier = keyid:always
-subjectAltName = email:zhangsan@example.gov.cn,otherName:1.2.156.10260.4.1.1;UTF8:${person.idNumber}
-`;
-
-const run = promisify(execFile);
+subjectAltName = DNS:$ENV::LEAF_HOST,DNS:localhost,IP:127.0.0.1`,
+});
 
 /** Why the OpenSSL CLI cannot make the demo's certificates, or null when it can (SM2 included). */
 export function opensslUnavailableReason(): string | null {
@@ -197,7 +158,7 @@ async function makeCa(dir: string, algorithm: DemoAlgorithm, now: Date): Promise
   await mkdir(join(dir, 'roots'), { recursive: true });
   await writeFile(join(ca, 'db', 'index.txt'), '');
   await writeFile(join(ca, 'db', 'serial'), randomBytes(8).toString('hex').replace(/^./, '1'));
-  await writeFile(join(ca, 'ca.cnf'), caConfig);
+  await writeFile(join(ca, 'ca.cnf'), caSettings);
   const name = `/C=CN/O=${organisation}/CN=演示 ${algorithm.toUpperCase()}`;
   await newKey(ca, algorithm, 'root');
   await issue(ca, algorithm, now, {
@@ -260,7 +221,7 @@ async function issueLeaves(dir: string, now: Date): Promise<void> {
 }
 
 async function newKey(ca: string, algorithm: DemoAlgorithm, name: string): Promise<void> {
-  await openssl(ca, ['genpkey', ...keyOptions[algorithm], '-out', `${name}.key`]);
+  await runOpenssl(['genpkey', ...keyOptions[algorithm], '-out', `${name}.key`], ca);
 }
 
 /** Issues `<name>.pem` in the CA folder with exact dates (`openssl ca`; `x509 -req` dates from now only). */
@@ -281,41 +242,26 @@ async function issue(
   const at = (days: number) => asn1Time(new Date(now.getTime() + days * day));
   const env = { LEAF_HOST: 'localhost', ...spec.env };
   const csr = `${spec.name}.csr`;
-  await openssl(
-    ca,
+  await runOpenssl(
     ['req', '-new', '-config', 'ca.cnf', '-utf8', '-key', `${spec.key}.key`, ...requestOptions[algorithm]].concat([
       '-subj',
       spec.subject,
       '-out',
       csr,
     ]),
+    ca,
     env,
   );
   const signer =
     spec.signer === 'self'
       ? ['-selfsign', '-keyfile', `${spec.key}.key`]
       : ['-cert', `${spec.signer}.pem`, '-keyfile', `${spec.signer}.key`];
-  await openssl(
-    ca,
+  await runOpenssl(
     ['ca', '-batch', '-config', 'ca.cnf', '-notext', '-preserveDN', '-utf8', ...signOptions[algorithm], ...signer]
       .concat(['-extfile', 'ca.cnf', '-extensions', spec.profile])
       .concat(['-startdate', at(spec.days[0]), '-enddate', at(spec.days[1]), '-in', csr, '-out', `${spec.name}.pem`]),
+    ca,
     env,
   );
   return readFile(join(ca, `${spec.name}.pem`), 'utf8');
-}
-
-async function openssl(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  try {
-    return (await run('openssl', args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } })).stdout;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`openssl ${args.join(' ')} failed: ${stderr.trim()}`, { cause: error });
-  }
-}
-
-/** UTCTime up to 2049 and GeneralizedTime after, as RFC 5280 asks. */
-function asn1Time(date: Date): string {
-  const digits = date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${date.getUTCFullYear() < 2050 ? digits.slice(2) : digits}Z`;
 }
