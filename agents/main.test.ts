@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startConsoleStandIn, type ConsoleStandIn } from './delivery/console-stand-in.ts';
+import { agentCommand } from './launch.ts';
 import { freePort } from '../test/agent-process.ts';
 
 /**
@@ -51,9 +52,8 @@ describe('agent process', () => {
         `  - { id: L-tcp, kind: tcp, host: 127.0.0.1, port: ${tcpPort}, intervalSeconds: 5, packets: 2, timeoutMs: 500 }`,
       ].join('\n'),
     );
-    agent = spawn(process.execPath, [join(import.meta.dirname, 'main.ts'), '--config', join(dir, 'agent.yaml')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const launch = agentCommand(join(import.meta.dirname, '..'), join(dir, 'agent.yaml'));
+    agent = spawn(launch.command, launch.args, { env: launch.env, stdio: ['ignore', 'pipe', 'pipe'] });
     agent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     agent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   });

@@ -13,6 +13,7 @@ import { createConfigWatcher } from './config/watcher.ts';
 import { createBatcher } from './delivery/batcher.ts';
 import { createConsoleClient } from './delivery/console-client.ts';
 import { ensureCredential } from './delivery/enrolment.ts';
+import { compileCacheState } from './launch.ts';
 import { jsonLogger } from './logger.ts';
 import { createPusher } from './delivery/pusher.ts';
 import { openSpool } from './delivery/spool.ts';
@@ -30,14 +31,7 @@ import { createScheduler } from './scheduler.ts';
  * stops measuring, waits briefly for rounds in flight, puts every result in the spool, and exits;
  * a second signal exits at once.
  *
- * Launch flags (the `agent` script in package.json; a service unit running the agent without npm
- * should pass the same): `--max-semi-space-size=1` caps V8's young generation at 1 MiB per
- * semi-space. Left alone, V8 grows it to 16–32 MiB per semi-space under the steady trickle of
- * rounds, scrapes and certificate scans and keeps it committed: 60–70 MiB of RSS for no gain. With
- * the cap the agent's RSS under 500 targets fell from about 190 to about 125 MiB for a few tenths
- * of a percent more CPU (bench/agent-footprint.ts, BENCH_AGENT_NODE_OPTIONS to try others).
- * `--optimize-for-size` saved a little more RSS for noticeably more CPU; `--single-threaded-gc`
- * saved nothing; no old-space cap is set, so a large certificate directory cannot crash the agent.
+ * Start it as agents/launch.ts says (a V8 flag and the compile cache): its memory budget depends on it.
  */
 
 const version = pkg.version;
@@ -143,7 +137,12 @@ async function main(): Promise<number> {
   });
   pusher.start();
   await watcher.start();
-  logger.info('agent started', { version, console: url, targets: effective?.targets.length ?? 0 });
+  logger.info('agent started', {
+    version,
+    console: url,
+    targets: effective?.targets.length ?? 0,
+    compileCache: compileCacheState(),
+  });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -13,6 +13,7 @@ import {
   repoRoot,
   sample,
   scrape,
+  fillCompileCache,
   startAgent,
   startLocalServers,
   statusKiB,
@@ -32,13 +33,15 @@ import { extranetCertificates } from './cert-fixture.ts';
  * alone and with its fping children, and the stand-in confirms that rounds arrive at 500 per
  * interval. Prometheus' scrapes of /metrics are imitated every 15 s. Side by side, in the same
  * window, the floors the loaded figure stands on: the same agent with nothing assigned, an empty
- * Node process, and one that has run a .ts file (its type stripper loaded). Verdict against the
+ * Node process, one that has run a .ts file (its type stripper loaded) and one serving HTTP. The agents
+ * start as `npm run agent` starts them (agents/launch.ts), after a first start has filled the compile
+ * cache. Verdict against the
  * agent's limits: 60 MiB RSS and 5 % of one core.
  *
  * BENCH_AGENT_SECONDS (measured, default 90), BENCH_AGENT_WARMUP_SECONDS (default 30),
  * BENCH_AGENT_CERTS (leaf certificates in the source, default 300, 0 for none),
  * BENCH_AGENT_SCRAPE_SECONDS (default 15, 0 for no scrapes), BENCH_AGENT_NODE_OPTIONS (extra Node
- * flags for both agents, e.g. "--max-semi-space-size=1"), BENCH_AGENT_PROFILE=cpu (the loaded
+ * flags for both agents, e.g. "--optimize-for-size"), BENCH_AGENT_PROFILE=cpu (the loaded
  * agent under --cpu-prof: where its time went in the window) or =heap (a heap snapshot at the end
  * of the window: what its V8 heap holds).
  */
@@ -235,18 +238,26 @@ async function main(): Promise<void> {
       : profile === 'heap'
         ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`]
         : [];
-  // Two more floors: Node itself, and Node once it has loaded its TypeScript stripper for one .ts file.
+  // More floors: Node itself, Node once it has loaded its TypeScript stripper for one .ts file (what
+  // every agent start without a warm compile cache carries), and Node serving HTTP on a port, the
+  // least a process answering Prometheus' scrapes can be.
   const emptyTs = join(dir, 'empty.ts');
   await writeFile(emptyTs, 'const forever: number = 1 << 30;\nsetInterval(() => {}, forever);\n');
-  const emptyNode = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
-  const emptyNodeTs = spawn(process.execPath, [emptyTs], { stdio: 'ignore' });
-  cleanups.push(async () => void emptyNode.kill('SIGKILL'));
-  cleanups.push(async () => void emptyNodeTs.kill('SIGKILL'));
+  const floor = (args: string[]) => {
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    cleanups.push(async () => void child.kill('SIGKILL'));
+    return child;
+  };
+  const emptyNode = floor(['-e', 'setInterval(() => {}, 1 << 30)']);
+  const emptyNodeTs = floor([emptyTs]);
+  const httpNode = floor(['-e', "require('node:http').createServer((q, s) => s.end()).listen(0, '127.0.0.1')"]);
+  fillCompileCache();
   const idle = await startAgent('idle agent', idleConfig, extraNodeOptions, cleanups);
   const spawnedAt = performance.now();
   const loaded = await startAgent('agent', loadedConfig, [...extraNodeOptions, ...profileOptions], cleanups);
   console.log(
-    `agent pid ${loaded.pid} started in ${f(performance.now() - spawnedAt, 0)} ms (idle agent pid ${idle.pid}); ` +
+    `agent pid ${loaded.pid} started in ${f(performance.now() - spawnedAt, 0)} ms, compile cache ` +
+      `${await loaded.log.started} (idle agent pid ${idle.pid}); ` +
       `warming up for ${warmupSeconds} s, then measuring for ${measureSeconds} s ` +
       `(${f(measureSeconds / intervalSeconds, 1)} intervals)…`,
   );
@@ -274,6 +285,7 @@ async function main(): Promise<void> {
     { what: 'agent, nothing to do', pid: idle.pid, samples: [] },
     { what: 'empty Node process', pid: emptyNode.pid!, samples: [] },
     { what: 'empty Node process, one .ts file', pid: emptyNodeTs.pid!, samples: [] },
+    { what: 'Node serving HTTP', pid: httpNode.pid!, samples: [] },
   ];
   const roundsStored = () => standIn.stored.reduce((n, batch) => n + batch.rounds.length, 0);
   const window = { startedAt: performance.now(), batchesAtStart: standIn.stored.length, roundsAtStart: roundsStored() };
@@ -287,6 +299,8 @@ async function main(): Promise<void> {
   const windowBatches = standIn.stored.slice(window.batchesAtStart);
   const roundsInWindow = roundsStored() - window.roundsAtStart;
   const lifetimePeakKiB = statusKiB(loaded.pid, 'VmHWM');
+  const loadedSplit = { anon: statusKiB(loaded.pid, 'RssAnon'), file: statusKiB(loaded.pid, 'RssFile') };
+  const httpNodeSplit = { anon: statusKiB(httpNode.pid!, 'RssAnon'), file: statusKiB(httpNode.pid!, 'RssFile') };
   const idleLifetimePeakKiB = statusKiB(idle.pid, 'VmHWM');
   clearInterval(scraper);
   const metrics = await scrape(metricsPort).catch(() => ({ text: '', ms: NaN }));
@@ -309,7 +323,13 @@ async function main(): Promise<void> {
 
   // ---- figures ----
   type Figures = ReturnType<typeof figures>;
-  const [agent, idleAgent, node, nodeTs] = measured.map(figures) as [Figures, Figures, Figures, Figures];
+  const [agent, idleAgent, node, nodeTs, nodeHttp] = measured.map(figures) as [
+    Figures,
+    Figures,
+    Figures,
+    Figures,
+    Figures,
+  ];
   const intervals = agent.seconds / intervalSeconds;
   const windowRounds = windowBatches.flatMap((batch) => batch.rounds);
   const seenTargets = new Set(windowRounds.map((r) => r.targetId));
@@ -344,6 +364,7 @@ async function main(): Promise<void> {
         row('  + its fping children', agent.withChildrenMean, agent.withChildrenPeak, agent.cpu + agent.childCpu),
         row('  fping children alone', agent.childRssMean, agent.childRssPeak, agent.childCpu),
         row('agent, nothing to do (floor)', idleAgent.rssMean, idleAgent.rssPeak, idleAgent.cpu, idleAgent.busiest),
+        row('Node serving HTTP (floor)', nodeHttp.rssMean, nodeHttp.rssPeak, nodeHttp.cpu),
         row('empty Node process, one .ts file', nodeTs.rssMean, nodeTs.rssPeak, nodeTs.cpu),
         row('empty Node process', node.rssMean, node.rssPeak, node.cpu),
         ['limit', String(limits.rssMiB), String(limits.rssMiB), String(limits.cpuPercent), ''],
@@ -352,11 +373,15 @@ async function main(): Promise<void> {
   );
   console.log(
     `\nOf the loaded agent's mean RSS, ${f((100 * idleAgent.rssMean) / agent.rssMean, 0)} % is the idle agent's ` +
-      `(${f(idleAgent.rssMean / node.rssMean, 2)}× an empty Node process: Node ${f(node.rssMean)} MiB, its ` +
-      `TypeScript stripper ${f(nodeTs.rssMean - node.rssMean)} MiB, the agent's modules and state ` +
-      `${f(idleAgent.rssMean - nodeTs.rssMean)} MiB); the 500 targets add ` +
-      `${f(agent.rssMean - idleAgent.rssMean)} MiB. Lifetime peaks (VmHWM, start-up and first certificate scan ` +
-      `included): agent ${f(lifetimePeakKiB / 1024)} MiB, idle agent ${f(idleLifetimePeakKiB / 1024)} MiB.`,
+      `(${f(idleAgent.rssMean / node.rssMean, 2)}× an empty Node process: Node ${f(node.rssMean)} MiB, serving ` +
+      `HTTP ${f(nodeHttp.rssMean - node.rssMean)} MiB more, the agent's modules and state ` +
+      `${f(idleAgent.rssMean - nodeHttp.rssMean)} MiB; without the compile cache the TypeScript stripper would add ` +
+      `${f(nodeTs.rssMean - node.rssMean)} MiB); the 500 targets add ${f(agent.rssMean - idleAgent.rssMean)} MiB. ` +
+      `At the end the agent's RSS was ${f(loadedSplit.anon / 1024)} MiB anonymous (its own) and ` +
+      `${f(loadedSplit.file / 1024)} MiB file-backed (Node's code pages, shared with other Node processes and ` +
+      `reclaimable); Node serving HTTP: ${f(httpNodeSplit.anon / 1024)} + ${f(httpNodeSplit.file / 1024)} MiB. ` +
+      `Lifetime peaks (VmHWM, start-up and first certificate scan included): agent ${f(lifetimePeakKiB / 1024)} MiB, ` +
+      `idle agent ${f(idleLifetimePeakKiB / 1024)} MiB.`,
   );
   const lag = metricValue(metrics.text, 'nodejs_eventloop_lag_p99_seconds');
   console.log(

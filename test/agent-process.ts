@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { agentCommand } from '../agents/launch.ts';
 import { repoRoot } from './console-process.ts';
 import { watchProcess, type WatchedProcess } from './watched-process.ts';
 
@@ -38,9 +39,10 @@ export function startAgent(options: AgentOptions): AgentProcess {
     config = join(options.dir, 'agent.yaml');
     writeFileSync(config, options.yaml.endsWith('\n') ? options.yaml : `${options.yaml}\n`);
   }
-  const child = spawn(process.execPath, ['agents/main.ts', '--config', config], {
+  const launch = agentCommand(repoRoot, config, { ...process.env, AGENT_LOG_LEVEL: 'info', ...options.env });
+  const child = spawn(launch.command, launch.args, {
     cwd: repoRoot,
-    env: { ...process.env, AGENT_LOG_LEVEL: 'info', ...options.env },
+    env: launch.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watched = watchProcess(child, { name: 'agent', waitMs: 30_000, stopMs: 20_000 });

@@ -13,6 +13,7 @@ import {
   type OperatorClient,
   refusal,
 } from './console-api.ts';
+import { agentCommand } from '../launch.ts';
 import { ensureDemoPki, opensslUnavailableReason, type DemoPki } from './demo-pki.ts';
 import {
   demoAgentYaml,
@@ -315,15 +316,9 @@ function printGuide(g: {
 function runAgent(yamlPath: string, cleanup: () => void): Promise<number> {
   // Its own process group: Ctrl+C reaches the agent only through us, once. The terminal and npm
   // both deliver it to us, and a second signal makes the agent quit without saving its spool.
-  const child: ChildProcess = spawn(
-    process.execPath,
-    // The same V8 flag as `npm run agent`: the agent's memory budget depends on it.
-    ['--max-semi-space-size=1', join(repoRoot, 'agents', 'main.ts'), '--config', yamlPath],
-    {
-      stdio: 'inherit',
-      detached: true,
-    },
-  );
+  // Started as `npm run agent` starts it: the agent's memory budget depends on its flag and cache.
+  const launch = agentCommand(repoRoot, yamlPath);
+  const child: ChildProcess = spawn(launch.command, launch.args, { env: launch.env, stdio: 'inherit', detached: true });
   let lastForward = 0;
   const forward = (signal: NodeJS.Signals) => {
     const now = Date.now();
