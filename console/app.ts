@@ -1,3 +1,6 @@
+import { drApi } from './dr/api.ts';
+import { migrationApi } from './migration/api.ts';
+import { systemsApi } from './systems/api.ts';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -70,6 +73,9 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', agentsApi(deps));
   app.route('/api/v1', extranetApi(deps));
   app.route('/api/v1', certificatesApi(deps));
+  app.route('/api/v1', systemsApi(deps));
+  app.route('/api/v1', migrationApi(deps));
+  app.route('/api/v1', drApi(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

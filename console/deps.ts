@@ -12,7 +12,10 @@ import type { SecretBox } from './auth/secret-box.ts';
 import { createSessionsService, type SessionsService } from './auth/sessions.ts';
 import { type CertificatesService, createCertificatesService } from './certificates/service.ts';
 import type { Config } from './config.ts';
+import { createDrService, type DrService } from './dr/service.ts';
 import { createLinksService, type LinksService } from './extranet/links-service.ts';
+import { createMigrationService, type MigrationService } from './migration/service.ts';
+import { createSystemsService, type SystemsService } from './systems/service.ts';
 import type { Logger } from './logger.ts';
 import { createOrgService, type OrgService } from './org/service.ts';
 import type { Store } from './store/open.ts';
@@ -40,6 +43,9 @@ export type Deps = {
   agents: AgentsService;
   links: LinksService;
   certificates: CertificatesService;
+  systems: SystemsService;
+  migration: MigrationService;
+  dr: DrService;
 };
 
 /** Wires the services over one store. `scryptCost` is lowered only by tests and benchmarks. */
@@ -84,5 +90,8 @@ export function buildDeps({
     agents: createAgentsService({ uow, now, logger }),
     links: createLinksService({ uow, now }),
     certificates: createCertificatesService({ uow, now, registry, logger }),
+    systems: createSystemsService({ uow, now }),
+    migration: createMigrationService({ uow, now }),
+    dr: createDrService({ uow, now }),
   };
 }

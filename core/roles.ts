@@ -34,23 +34,43 @@ export const permissions = [
   // their own department's); managing agents, links, thresholds, trust anchors and the RA import.
   'extranet:read',
   'extranet:write',
+  // Department systems, their migration onto the cloud and their DR protection (department users
+  // see and act on their own department's): read them; keep the inventory and draft, submit,
+  // resubmit or withdraw a migration request; review, assess, plan and walk migrations and waves;
+  // record DR protection, drills, DR sites' construction and the DR level table.
+  'systems:read',
+  'systems:write',
+  'migration:manage',
+  'dr:write',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
   // Runs the platform: the organisation model, sites, configuration.
-  'system-admin': ['org:read', 'org:write', 'capacity:read', 'quota:read', 'extranet:read'],
+  'system-admin': ['org:read', 'org:write', 'capacity:read', 'quota:read', 'extranet:read', 'systems:read'],
   // Decides who may do what: accounts, roles, tokens, unlocks.
   'security-admin': ['org:read', 'accounts:read', 'accounts:write'],
   // Reads and verifies the audit trail; changes nothing.
-  'audit-admin': ['org:read', 'audit:read', 'capacity:read', 'quota:read', 'extranet:read'],
-  // Allocates sites' capacity: edits it, works the request queue, may file on a department's behalf.
-  'cloud-operator': ['org:read', 'capacity:read', 'capacity:write', 'quota:read', 'quota:request', 'quota:decide'],
+  'audit-admin': ['org:read', 'audit:read', 'capacity:read', 'quota:read', 'extranet:read', 'systems:read'],
+  // Allocates sites' capacity: edits it, works the request queue, may file on a department's behalf;
+  // moves department systems onto the cloud and keeps them recoverable.
+  'cloud-operator': [
+    'org:read',
+    'capacity:read',
+    'capacity:write',
+    'quota:read',
+    'quota:request',
+    'quota:decide',
+    'systems:read',
+    'systems:write',
+    'migration:manage',
+    'dr:write',
+  ],
   // Watches the extranet: enrols and revokes agents, defines links, keeps the certificate inventory.
   'network-operator': ['org:read', 'extranet:read', 'extranet:write'],
   // Sees its own department only (enforced by scope, not by permission).
-  'department-user': ['org:read', 'quota:read', 'quota:request', 'extranet:read'],
-  viewer: ['org:read', 'capacity:read', 'quota:read', 'extranet:read'],
+  'department-user': ['org:read', 'quota:read', 'quota:request', 'extranet:read', 'systems:read', 'systems:write'],
+  viewer: ['org:read', 'capacity:read', 'quota:read', 'extranet:read', 'systems:read'],
 };
 
 /** Whether a role carries a permission. */

@@ -144,7 +144,7 @@ describe('console process on PostgreSQL', () => {
         const out = p.output();
         expect(out).toMatch(/"msg":"opening store","store":"postgres postgres:\/\//);
         expect(out).toContain(
-          `"msg":"applied migrations","migrations":["0001-foundation","0002-audit-append-only","0003-capacity","0004-extranet","${latestSchemaVersion}"]`,
+          `"msg":"applied migrations","migrations":["0001-foundation","0002-audit-append-only","0003-capacity","0004-extranet","0005-agents","${latestSchemaVersion}"]`,
         );
         expect(out).toContain('with the generated password');
         const ready = await fetch(`${p.baseUrl}/readyz`);

@@ -104,6 +104,10 @@ const holders: Record<Permission, Role[]> = {
   'quota:decide': ['cloud-operator'],
   'extranet:read': ['system-admin', 'audit-admin', 'network-operator', 'department-user', 'viewer'],
   'extranet:write': ['network-operator'],
+  'systems:read': ['system-admin', 'audit-admin', 'cloud-operator', 'department-user', 'viewer'],
+  'systems:write': ['cloud-operator', 'department-user'],
+  'migration:manage': ['cloud-operator'],
+  'dr:write': ['cloud-operator'],
 };
 
 const ownDepartment = '340100-001';

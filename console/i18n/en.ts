@@ -1,3 +1,6 @@
+import { systemsEn } from './systems.en.ts';
+import { migrationEn } from './migration.en.ts';
+import { drEn } from './dr.en.ts';
 import { agentsEn } from './agents.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { extranetEn } from './extranet.en.ts';
@@ -399,6 +402,9 @@ export const en = {
   'requestAction.resubmitted': 'Resubmitted',
   'requestAction.withdrawn': 'Withdrawn',
   ...extranetEn,
+  ...systemsEn,
+  ...migrationEn,
+  ...drEn,
   ...agentsEn,
   ...certificatesEn,
 } as const;

@@ -1,3 +1,6 @@
+import { systemsZhCN } from './systems.zh-CN.ts';
+import { migrationZhCN } from './migration.zh-CN.ts';
+import { drZhCN } from './dr.zh-CN.ts';
 import { agentsZhCN } from './agents.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import type { en } from './en.ts';
@@ -396,6 +399,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'requestAction.resubmitted': '重新提交',
   'requestAction.withdrawn': '撤回',
   ...extranetZhCN,
+  ...systemsZhCN,
+  ...migrationZhCN,
+  ...drZhCN,
   ...agentsZhCN,
   ...certificatesZhCN,
 };

@@ -19,6 +19,9 @@ const nav: NavItem[] = [
   { href: '/extranet', label: 'nav.extranet', permission: 'extranet:read' },
   { href: '/agents', label: 'nav.agents', permission: 'extranet:read' },
   { href: '/certificates', label: 'nav.certificates', permission: 'extranet:read' },
+  { href: '/systems', label: 'nav.systems', permission: 'systems:read' },
+  { href: '/migration', label: 'nav.migration', permission: 'systems:read' },
+  { href: '/dr', label: 'nav.dr', permission: 'systems:read' },
   { href: '/users', label: 'nav.users', permission: 'accounts:read' },
   { href: '/audit', label: 'nav.audit', permission: 'audit:read' },
 ];

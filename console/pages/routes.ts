@@ -11,8 +11,10 @@ import { departmentDetailPage } from './department-detail.ts';
 import { departmentCreatePage } from './department-form.ts';
 import { departmentImportPage } from './department-import.ts';
 import { departmentsPage } from './departments.ts';
+import { drPages } from './dr/routes.ts';
 import { extranetPages } from './extranet/routes.ts';
 import { homePage } from './home.ts';
+import { migrationPages } from './migration/routes.ts';
 import { quotaDetailPage } from './quota-detail.ts';
 import { quotaRequestDetailPage } from './quota-request-detail.ts';
 import { quotaRequestFormPage } from './quota-request-form.ts';
@@ -21,6 +23,7 @@ import { quotasPage } from './quotas.ts';
 import { regionsPage } from './regions.ts';
 import { signInPages } from './sign-in.ts';
 import { staticFiles } from './static.ts';
+import { systemPages } from './systems/routes.ts';
 import { usersPages } from './users.ts';
 
 export { signInPaths } from './sign-in.ts';
@@ -53,5 +56,8 @@ export function pages(deps: Deps) {
     .route('/', quotaRequestDetailPage(deps))
     .route('/', extranetPages(deps))
     .route('/', agentPages(deps))
-    .route('/', certificatePages(deps));
+    .route('/', certificatePages(deps))
+    .route('/', systemPages(deps))
+    .route('/', migrationPages(deps))
+    .route('/', drPages(deps));
 }

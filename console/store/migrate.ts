@@ -4,6 +4,7 @@ import * as auditAppendOnly from './migrations/0002-audit-append-only.ts';
 import * as capacity from './migrations/0003-capacity.ts';
 import * as extranet from './migrations/0004-extranet.ts';
 import * as agents from './migrations/0005-agents.ts';
+import * as systemsMigrationDr from './migrations/0006-systems-migration-dr.ts';
 
 /** Every migration, in order. Names are the recorded schema versions. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-capacity': capacity,
   '0004-extranet': extranet,
   '0005-agents': agents,
+  '0006-systems-migration-dr': systemsMigrationDr,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

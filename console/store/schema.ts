@@ -1,3 +1,15 @@
+import type { Generated } from 'kysely';
+import type {
+  DrillResult,
+  HostingKind,
+  MilestoneKind,
+  MilestoneStatus,
+  ProtectionState,
+  ReplicationMode,
+  SiteStatus,
+  SystemNetwork,
+} from '../../core/dr.ts';
+import type { MigrationState, MigrationStrategy } from '../../core/migration-lifecycle.ts';
 import type { DepartmentLevel, RegionKind, SiteRole } from '../../core/org.ts';
 import type { Role } from '../../core/roles.ts';
 
@@ -38,6 +50,16 @@ export type Database = {
   certificates: CertificatesTable;
   certificate_sightings: CertificateSightingsTable;
   ra_certificates: RaCertificatesTable;
+  systems: SystemsTable;
+  system_dependencies: SystemDependenciesTable;
+  waves: WavesTable;
+  migration_requests: MigrationRequestsTable;
+  migration_events: MigrationEventsTable;
+  site_milestones: SiteMilestonesTable;
+  dr_protections: DrProtectionsTable;
+  dr_drills: DrDrillsTable;
+  system_follow_ups: SystemFollowUpsTable;
+  dr_levels: DrLevelsTable;
 };
 
 export type RegionsTable = { code: string; name: string; kind: RegionKind; parent_code: string | null };
@@ -52,7 +74,15 @@ export type DepartmentsTable = {
   updated_at: string;
 };
 
-export type SitesTable = { code: string; name: string; role: SiteRole; region_code: string; demo: number };
+export type SitesTable = {
+  code: string;
+  name: string;
+  role: SiteRole;
+  region_code: string;
+  demo: number;
+  /** Construction status of a DR site (0006); existing sites are operational. */
+  status: Generated<SiteStatus>;
+};
 
 export type UsersTable = {
   id: string;
@@ -346,4 +376,139 @@ export type RaCertificatesTable = {
   /** issued or revoked */
   status: string;
   imported_at: string;
+};
+
+// ---- department systems, migration and disaster recovery (0006) ----
+
+export type SystemsTable = {
+  code: string;
+  name: string;
+  department_code: string;
+  description: string;
+  mlps_level: number | null;
+  network: SystemNetwork;
+  hosting: HostingKind;
+  hosting_site_code: string | null;
+  data_volume_gib: number;
+  rpo_seconds: number | null;
+  rto_seconds: number | null;
+  target_dr_level: number | null;
+  version: number;
+  demo: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type SystemDependenciesTable = { system_code: string; depends_on_code: string };
+
+export type WavesTable = {
+  code: string;
+  name: string;
+  position: number;
+  window_start: string | null;
+  window_end: string | null;
+  notes: string;
+  created_at: string;
+  updated_at: string;
+};
+
+export type MigrationRequestsTable = {
+  id: string;
+  system_code: string;
+  department_code: string;
+  state: MigrationState;
+  held_from: MigrationState | null;
+  justification: string;
+  target_site_code: string | null;
+  strategy: MigrationStrategy | null;
+  readiness: string | null;
+  /** JSON Allocation (core/capacity.ts) */
+  sizing: string | null;
+  quota_request_id: string | null;
+  wave_code: string | null;
+  cutover_start: string | null;
+  cutover_end: string | null;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+};
+
+export type MigrationEventsTable = {
+  request_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  from_state: MigrationState | null;
+  to_state: MigrationState;
+  comment: string;
+};
+
+export type SiteMilestonesTable = {
+  site_code: string;
+  kind: MilestoneKind;
+  status: MilestoneStatus;
+  document_no: string | null;
+  /** YYYY-MM-DD */
+  decided_on: string | null;
+  note: string;
+  updated_at: string;
+  updated_by: string;
+};
+
+export type DrProtectionsTable = {
+  system_code: string;
+  site_code: string;
+  mode: ReplicationMode;
+  state: ProtectionState;
+  lag_seconds: number | null;
+  last_recovery_point: string | null;
+  achieved_level: number | null;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+};
+
+export type DrDrillsTable = {
+  id: string;
+  system_code: string;
+  site_code: string;
+  /** YYYY-MM-DD */
+  planned_on: string;
+  executed_at: string | null;
+  result: DrillResult | null;
+  measured_rto_seconds: number | null;
+  measured_rpo_seconds: number | null;
+  evidence: string;
+  /** JSON array of references (document numbers, URLs) */
+  attachments: string;
+  cleanup_confirmed: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+};
+
+export type SystemFollowUpsTable = {
+  id: string;
+  system_code: string;
+  drill_id: string | null;
+  text: string;
+  status: 'open' | 'closed';
+  created_at: string;
+  created_by: string;
+  closed_at: string | null;
+  closed_by: string | null;
+};
+
+export type DrLevelsTable = {
+  level: number;
+  name_en: string;
+  name_zh: string;
+  rto_text: string;
+  rpo_text: string;
+  rto_max_seconds: number;
+  rpo_max_seconds: number;
+  needs_real_time: number;
+  updated_at: string;
+  updated_by: string;
 };

@@ -1,0 +1,4 @@
+/** English messages of the systems pages; merged into en.ts. */
+export const systemsEn = {
+  'nav.systems': 'Systems',
+};

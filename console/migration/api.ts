@@ -1,0 +1,7 @@
+import type { Deps } from '../deps.ts';
+import { apiArea } from '../http/openapi.ts';
+
+export function migrationApi(deps: Deps) {
+  void deps;
+  return apiArea();
+}
