@@ -26,9 +26,15 @@ import { errorPage } from './pages/error-page.ts';
 import { pages, signInPaths } from './pages/routes.ts';
 
 const maxBodyBytes = 1024 * 1024;
-// The RA's list of 18,678 issued certificates is about 1.5 MiB of CSV; imports get more room.
+// The RA's list of 18,678 issued certificates is about 1.5 MiB of CSV, a province's systems a few
+// MiB: imports get more room.
 const maxImportBodyBytes = 16 * 1024 * 1024;
-const importPaths = new Set(['/api/v1/certificates/ra-import', '/certificates/import']);
+const importPaths = new Set([
+  '/api/v1/certificates/ra-import',
+  '/certificates/import',
+  '/api/v1/systems/import',
+  '/systems/import',
+]);
 const apiSignInPaths = new Set(['/api/v1/session', '/api/v1/session/totp']);
 // A wrong current password must count towards the lockout even though the request fails.
 const passwordChangePaths = new Set(['/api/v1/session/password', '/account/password']);

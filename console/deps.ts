@@ -91,7 +91,14 @@ export function buildDeps({
     links: createLinksService({ uow, now }),
     certificates: createCertificatesService({ uow, now, registry, logger }),
     systems: createSystemsService({ uow, now }),
-    migration: createMigrationService({ uow, now }),
-    dr: createDrService({ uow, now }),
+    // Its own handle on the (stateless) quota workflow: an assessment may raise a quota request.
+    migration: createMigrationService({
+      uow,
+      now,
+      registry,
+      logger,
+      requests: createRequestsService({ uow, now, ledger }),
+    }),
+    dr: createDrService({ uow, now, registry, logger }),
   };
 }

@@ -40,12 +40,18 @@ export function targetNotMetSystems() {
     );
 }
 
+/**
+ * Protection states before replication has first caught up: nothing to recover from yet, so no
+ * achieved level and no drill due.
+ */
+export const notYetReplicating = ['unprotected', 'requested', 'configuring', 'initial-sync'] as const;
+
 /** Codes of protected systems without a passed drill executed at or after `since` (ISO timestamp). */
 export function drillOverdueSystems(since: string) {
   return eb
     .selectFrom('dr_protections as p')
     .select('p.system_code')
-    .where('p.state', '!=', 'unprotected')
+    .where('p.state', 'not in', notYetReplicating)
     .where((w) =>
       w.not(
         w.exists(
@@ -84,4 +90,19 @@ export function monthsBefore(now: Date, months: number): string {
   const d = new Date(now);
   d.setUTCMonth(d.getUTCMonth() - months);
   return d.toISOString();
+}
+
+export function lagAboveRpo(w: ExpressionBuilder<Database, 'systems'>): Expression<SqlBool> {
+  return w('systems.code', 'in', lagAboveRpoSystems());
+}
+
+/** The flags the DR matrix filters and counts by, as the API and metrics name them. */
+export const drFlags = ['target-not-met', 'drill-overdue', 'lag-above-rpo'] as const;
+export type DrFlag = (typeof drFlags)[number];
+
+/** One flag's condition on 'systems'; the drill-overdue one needs the period's start. */
+export function hasFlag(w: ExpressionBuilder<Database, 'systems'>, flag: DrFlag, since: string): Expression<SqlBool> {
+  if (flag === 'target-not-met') return targetNotMet(w);
+  if (flag === 'drill-overdue') return drillOverdue(w, since);
+  return lagAboveRpo(w);
 }

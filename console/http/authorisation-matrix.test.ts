@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/principal.ts';
 import { type Permission, type Role, roles } from '../../core/roles.ts';
 import { generateRoot, observation, seedAgent } from '../certificates/fixtures.ts';
+import { drAuthorisationFixtures } from '../dr/testing.ts';
+import { cloudOperator, insertSystem } from '../systems/testing.ts';
 import { json, type TestConsole, testConsole } from '../testing/harness.ts';
 
 /**
@@ -77,6 +79,41 @@ const required: Record<string, Permission | 'anyone' | 'agent'> = {
   'get /api/v1/trust-anchors': 'extranet:read',
   'post /api/v1/trust-anchors': 'extranet:write',
   'delete /api/v1/trust-anchors/{fingerprint}': 'extranet:write',
+  'get /api/v1/migration-requests': 'systems:read',
+  'post /api/v1/migration-requests': 'systems:write',
+  'get /api/v1/migration-requests/{id}': 'systems:read',
+  'patch /api/v1/migration-requests/{id}': 'systems:write',
+  'post /api/v1/migration-requests/{id}/moves': 'systems:write',
+  'get /api/v1/migration-board': 'systems:read',
+  'get /api/v1/waves': 'systems:read',
+  'post /api/v1/waves': 'migration:manage',
+  'get /api/v1/waves/{code}': 'systems:read',
+  'patch /api/v1/waves/{code}': 'migration:manage',
+  'get /api/v1/systems': 'systems:read',
+  'post /api/v1/systems': 'systems:write',
+  'get /api/v1/systems/export': 'systems:read',
+  'get /api/v1/systems/catalog-info.yaml': 'systems:read',
+  'post /api/v1/systems/import': 'systems:write',
+  'get /api/v1/systems/{code}': 'systems:read',
+  'patch /api/v1/systems/{code}': 'systems:write',
+  'delete /api/v1/systems/{code}': 'systems:write',
+  'put /api/v1/systems/{code}/dependencies': 'systems:write',
+  'get /api/v1/dr/matrix': 'systems:read',
+  'get /api/v1/systems/{code}/protections': 'systems:read',
+  'get /api/v1/systems/{code}/protections/{site}': 'systems:read',
+  'put /api/v1/systems/{code}/protections/{site}': 'dr:write',
+  'get /api/v1/systems/{code}/drills': 'systems:read',
+  'get /api/v1/drills': 'systems:read',
+  'post /api/v1/drills': 'dr:write',
+  'patch /api/v1/drills/{id}': 'dr:write',
+  'post /api/v1/follow-ups/{id}/close': 'dr:write',
+  'get /api/v1/dr/levels': 'systems:read',
+  'put /api/v1/dr/levels/{level}': 'dr:write',
+  'get /api/v1/dr/settings': 'systems:read',
+  'put /api/v1/dr/settings': 'dr:write',
+  'get /api/v1/dr/sites': 'systems:read',
+  'patch /api/v1/dr/sites/{code}': 'dr:write',
+  'put /api/v1/dr/sites/{code}/milestones/{kind}': 'dr:write',
 };
 
 /** Routes decided by a permission (not open to anyone, not for agents). */
@@ -131,6 +168,9 @@ describe('authorisation matrix over every /api/v1 route', () => {
     await quotaFixtures();
     await agentFixtures();
     await certificateFixtures();
+    await systemFixtures();
+    await migrationFixtures();
+    await drFixtures();
     const spec = await json(await t.request('/api/openapi.json'));
     routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => [method, `/api/v1${path.replace(/^\/api\/v1/, '')}`] as [string, string]),
@@ -198,6 +238,55 @@ describe('authorisation matrix over every /api/v1 route', () => {
     anchorToAdd = generateRoot('ecdsa', 'Matrix added');
   }
 
+  /**
+   * Systems of the department user's own department (an `M-` prefix: no demo system has one): one
+   * to read and edit, and one per allowed role to delete.
+   */
+  async function systemFixtures() {
+    const at = t.clock.now().toISOString();
+    for (const code of ['M-sys', 'M-del-cloud-operator', 'M-del-department-user'])
+      await insertSystem(t.deps.uow, code, ownDepartment, at);
+  }
+
+  /**
+   * Migration requests of the department user's own department: a draft to read and edit, a draft
+   * per allowed role to submit (a request moves only once), a system per allowed role with no
+   * request yet to draft one for, and a wave.
+   */
+  async function migrationFixtures() {
+    const at = t.clock.now().toISOString();
+    const draft = async (system: string) => {
+      await insertSystem(t.deps.uow, system, ownDepartment, at);
+      return (await t.deps.migration.create(cloudOperator, { system, justification: 'matrix' })).id;
+    };
+    const edited = await draft('M-mig-draft');
+    requestFor.set('get /api/v1/migration-requests/{id}', edited);
+    requestFor.set('patch /api/v1/migration-requests/{id}', edited);
+    for (const role of ['cloud-operator', 'department-user']) {
+      requestFor.set(`post /api/v1/migration-requests/{id}/moves ${role}`, await draft(`M-mig-submit-${role}`));
+      await insertSystem(t.deps.uow, `M-mig-new-${role}`, ownDepartment, at);
+    }
+    await t.deps.migration.waves.create(cloudOperator, { code: 'M-wave', name: '矩阵波次', position: 9000 });
+  }
+
+  /** The system `M-sys` protected at dr-remote, with a planned drill to record and a follow-up to close. */
+  async function drFixtures() {
+    const at = t.clock.now().toISOString();
+    const { drill, followUp } = await drAuthorisationFixtures(
+      { dr: t.deps.dr, db: t.store.db, at },
+      'M-sys',
+      ownDepartment,
+    );
+    requestFor.set('patch /api/v1/drills/{id}', drill);
+    requestFor.set('post /api/v1/follow-ups/{id}/close', followUp);
+  }
+
+  /** The current version of a stored row, for edits that must name the version they saw. */
+  async function versionOf(table: 'systems' | 'migration_requests', key: 'code' | 'id', value: string) {
+    const row = await t.store.db.selectFrom(table).select('version').where(key, '=', value).executeTakeFirstOrThrow();
+    return row.version;
+  }
+
   let n = 0;
   async function call(method: string, template: string, token?: string) {
     n++;
@@ -210,6 +299,11 @@ describe('authorisation matrix over every /api/v1 route', () => {
       // The demo's access link of the department user's own department.
       .replace('/links/{code}', `/links/dept-${ownDepartment}`)
       .replace('{class}', 'department')
+      .replace('/systems/{code}', `/systems/${method === 'delete' ? `M-del-${role}` : 'M-sys'}`)
+      .replace('/waves/{code}', '/waves/M-wave')
+      .replace('/dr/sites/{code}', '/dr/sites/dr-remote')
+      .replace('{kind}', 'land-use-right')
+      .replace('{level}', '1')
       .replace('{code}', ownDepartment)
       .replace('{department}', ownDepartment)
       .replace('{site}', 'dr-remote')
@@ -271,11 +365,49 @@ describe('authorisation matrix over every /api/v1 route', () => {
         rounds: [],
         certificates: [],
       },
+      'post /api/v1/systems': {
+        code: `M-sys-${n}`,
+        name: `矩阵系统${n}`,
+        department: ownDepartment,
+        network: 'extranet',
+        hosting: 'own-machine-room',
+      },
+      'patch /api/v1/systems/{code}': { description: `m${n}`, version: await versionOf('systems', 'code', 'M-sys') },
+      'put /api/v1/systems/{code}/dependencies': { dependsOn: [] },
+      'post /api/v1/migration-requests': { system: `M-mig-new-${role}`, justification: 'matrix' },
+      'patch /api/v1/migration-requests/{id}': {
+        justification: `matrix ${n}`,
+        version: await versionOf('migration_requests', 'id', requestFor.get('patch /api/v1/migration-requests/{id}')!),
+      },
+      'post /api/v1/migration-requests/{id}/moves': { to: 'submitted', version: 1 },
+      'post /api/v1/waves': { code: `M-wave-${n}`, name: `矩阵波次${n}`, position: 9000 + n },
+      'patch /api/v1/waves/{code}': { name: `矩阵波次${n}` },
+      'put /api/v1/systems/{code}/protections/{site}': { mode: 'asynchronous', state: 'protected', lagSeconds: 30 },
+      'post /api/v1/drills': { system: 'M-sys', site: 'dr-remote', plannedOn: '2026-12-01' },
+      'patch /api/v1/drills/{id}': { executedAt: '2026-11-20T22:00:00Z', result: 'partial' },
+      'post /api/v1/follow-ups/{id}/close': {},
+      'put /api/v1/dr/levels/{level}': {
+        nameEn: 'Basic support',
+        nameZh: '基本支持',
+        rtoText: '≥ 2 days',
+        rpoText: '1–7 days',
+        rtoMaxSeconds: 604800,
+        rpoMaxSeconds: 604800,
+        needsRealTime: false,
+      },
+      'put /api/v1/dr/settings': { drillOverdueMonths: 12 },
+      'patch /api/v1/dr/sites/{code}': { status: 'under-construction' },
+      'put /api/v1/dr/sites/{code}/milestones/{kind}': {
+        status: 'approved',
+        documentNo: 'X-1',
+        decidedOn: '2023-06-12',
+      },
     };
     const csvBodies: Record<string, string> = {
       'post /api/v1/departments/import': 'code,name,level,region\nM-import,矩阵导入局,provincial,340000\n',
       'post /api/v1/certificates/ra-import':
         'serial,holder kind,algorithm,not before,not after,status\nAB01,server,SM2,2025-03-01,2027-03-01,issued\n',
+      'post /api/v1/systems/import': `code,name,department,network,hosting\nM-imp-${n},矩阵导入系统${n},${ownDepartment},extranet,own-machine-room\n`,
     };
     bodies['post /api/v1/trust-anchors'] = { pem: anchorToAdd };
     const isImport = key in csvBodies;
