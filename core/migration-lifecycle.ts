@@ -12,13 +12,8 @@ import { Conflict } from './errors.ts';
  * testing or from a cut-over gone wrong.
  */
 
-export const migrationStates = [
-  'draft',
-  'submitted',
-  'returned',
-  'rejected',
-  'approved',
-  'assessed',
+/** States of the migration proper, in order: a wave's progress and the board's columns. */
+const delivery = [
   'planned',
   'replicating',
   'ready-for-test',
@@ -29,6 +24,16 @@ export const migrationStates = [
   'accepted',
   'source-decommissioned',
   'done',
+] as const;
+
+export const migrationStates = [
+  'draft',
+  'submitted',
+  'returned',
+  'rejected',
+  'approved',
+  'assessed',
+  ...delivery,
   'on-hold',
   'cancelled',
 ] as const;
@@ -51,19 +56,7 @@ export type MigrationStrategy = (typeof migrationStrategies)[number];
 /** Where a request ends: nothing moves it any more. */
 export const finalStates: readonly MigrationState[] = ['rejected', 'done', 'cancelled'];
 
-/** States of the migration proper, in order: a wave's progress and the board's columns. */
-export const deliveryStates: readonly MigrationState[] = [
-  'planned',
-  'replicating',
-  'ready-for-test',
-  'testing',
-  'ready-for-cutover',
-  'cutting-over',
-  'cut-over',
-  'accepted',
-  'source-decommissioned',
-  'done',
-];
+export const deliveryStates: readonly MigrationState[] = delivery;
 
 /** States a system counts as running on the cloud in: its dependants may cut over. */
 export const cutOverStates: readonly MigrationState[] = ['cut-over', 'accepted', 'source-decommissioned', 'done'];

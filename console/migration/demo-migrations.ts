@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { MigrationState, MigrationStrategy } from '../../core/migration-lifecycle.ts';
-import { cutOverStates } from '../../core/migration-lifecycle.ts';
+import { cutOverStates, deliveryStates } from '../../core/migration-lifecycle.ts';
 import { chunks } from '../extranet/link-tracking-store.ts';
 import { dialectOf } from '../store/dialect-of.ts';
 import type { MigrationEventsTable, MigrationRequestsTable } from '../store/schema.ts';
@@ -10,22 +10,7 @@ import type { UnitOfWork } from '../store/unit-of-work.ts';
 const day = 86_400_000;
 
 /** The path a request walks to reach each state the demo puts it in (holds and closures added below). */
-const forwardPath: MigrationState[] = [
-  'draft',
-  'submitted',
-  'approved',
-  'assessed',
-  'planned',
-  'replicating',
-  'ready-for-test',
-  'testing',
-  'ready-for-cutover',
-  'cutting-over',
-  'cut-over',
-  'accepted',
-  'source-decommissioned',
-  'done',
-];
+const forwardPath: readonly MigrationState[] = ['draft', 'submitted', 'approved', 'assessed', ...deliveryStates];
 
 /**
  * How the demo's requests spread over the lifecycle, out of every 40 systems that have one:

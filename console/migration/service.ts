@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Registry } from 'prom-client';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../core/errors.ts';
 import { type GateProblem, gateProblems } from '../../core/migration-gates.ts';
@@ -14,6 +14,7 @@ import { holds, isScoped, type Principal, requirePermission } from '../../core/p
 import type { RequestsService } from '../capacity/requests-service.ts';
 import type { Logger } from '../logger.ts';
 import { dialectOf } from '../store/dialect-of.ts';
+import type { MigrationRequestsTable } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { readGateFacts } from './gate-facts.ts';
 import { registerMigrationMetrics } from './metrics.ts';
@@ -163,6 +164,26 @@ export function createMigrationService({
     return load(p, id);
   }
 
+  /**
+   * Writes a change on the version the caller read, bumping it. A change made by someone else in
+   * between leaves no row to update: 409, naming where the request stands now.
+   */
+  async function writeAt(
+    current: MigrationRequestView,
+    readVersion: number,
+    changes: Updateable<MigrationRequestsTable>,
+  ): Promise<void> {
+    const result = await uow
+      .db()
+      .updateTable('migration_requests')
+      .set({ ...changes, version: current.version + 1, updated_at: now().toISOString() })
+      .where('id', '=', current.id)
+      .where('version', '=', readVersion)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1)
+      throw new Conflict('stale', { id: current.id, version: current.version, state: current.state });
+  }
+
   /** Changes a draft or returned request's justification or target site. */
   async function edit(p: Principal, id: string, input: DraftEdit): Promise<MigrationRequestView> {
     requirePermission(p, 'systems:write');
@@ -171,20 +192,10 @@ export function createMigrationService({
     if (!editableStates.includes(current.state))
       throw new Conflict('not_editable', { id, state: current.state }).with({ state: current.state });
     await requireSite(input.targetSite);
-    const result = await uow
-      .db()
-      .updateTable('migration_requests')
-      .set({
-        ...(input.justification !== undefined ? { justification: input.justification.trim() } : {}),
-        ...(input.targetSite !== undefined ? { target_site_code: input.targetSite } : {}),
-        version: current.version + 1,
-        updated_at: now().toISOString(),
-      })
-      .where('id', '=', id)
-      .where('version', '=', input.version)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
-      throw new Conflict('stale', { id, version: current.version, state: current.state });
+    await writeAt(current, input.version, {
+      ...(input.justification !== undefined ? { justification: input.justification.trim() } : {}),
+      ...(input.targetSite !== undefined ? { target_site_code: input.targetSite } : {}),
+    });
     return load(p, id);
   }
 
@@ -233,21 +244,11 @@ export function createMigrationService({
       });
       quotaRequestId = quota.id;
     }
-    const result = await uow
-      .db()
-      .updateTable('migration_requests')
-      .set({
-        ...moveChanges(current.state, to, input),
-        ...(quotaRequestId ? { quota_request_id: quotaRequestId } : {}),
-        state: to,
-        version: current.version + 1,
-        updated_at: now().toISOString(),
-      })
-      .where('id', '=', id)
-      .where('version', '=', input.version)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
-      throw new Conflict('stale', { id, version: current.version, state: current.state });
+    await writeAt(current, input.version, {
+      ...moveChanges(current.state, to, input),
+      ...(quotaRequestId ? { quota_request_id: quotaRequestId } : {}),
+      state: to,
+    });
     await record(id, p.name, current.state, to, input.comment?.trim() ?? '');
     return load(p, id);
   }

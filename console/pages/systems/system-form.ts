@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import { hostingKinds, mlpsLevels, systemNetworks } from '../../../core/dr.ts';
 import { isScoped, type Principal, requirePermission } from '../../../core/principal.ts';
 import { drLevels } from '../../../core/system-input.ts';
+import { systemCsvColumns } from '../../../core/systems-csv.ts';
 import { isDemo } from '../../bootstrap.ts';
 import type { Deps } from '../../deps.ts';
 import type { Env } from '../../http/env.ts';
@@ -15,22 +16,7 @@ import { messages } from '../list-links.ts';
 import { dependencyCodes } from './system-detail.ts';
 import { hostingLabel, mlpsLabel, networkLabel, systemHref } from './system-labels.ts';
 
-const formFields = [
-  'code',
-  'name',
-  'department',
-  'description',
-  'mlpsLevel',
-  'network',
-  'hosting',
-  'hostingSite',
-  'dataVolumeGiB',
-  'rpoSeconds',
-  'rtoSeconds',
-  'targetDrLevel',
-  'dependsOn',
-  'version',
-] as const;
+const formFields = [...systemCsvColumns, 'version'] as const;
 type Field = (typeof formFields)[number];
 type Values = Record<Field, string>;
 
