@@ -2,15 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, type TestConsole, testConsole } from '../testing/harness.ts';
 import { drAuthorisationFixtures, insertSystems } from './testing.ts';
 
-const own = '340100-001';
-const other = '340100-002';
+// Departments the demo gave no systems: every system in them is one of this file's own.
+const own = '340100-061';
+const other = '340100-062';
 const hour = 3600;
+
+/** One sample of a gauge in the registry's text output (0 when absent). */
+function sample(metrics: string, series: string): number {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+const remoteProtected = 'govops_dr_protections{site="dr-remote",state="protected"}';
+const hefeiDegraded = 'govops_dr_protections{site="dr-hefei",state="degraded"}';
 
 describe('DR API: protection, drills, follow-ups, levels, sites', () => {
   let t: TestConsole;
   let ops: string;
   let viewer: string;
   let dept: string;
+  /** The demo's metrics and flag counts before this file changes anything. */
+  let before: string;
+  let flaggedBefore: Record<string, number>;
   const send = (method: string, path: string, body: unknown, token = ops) =>
     t.request(path, { method, token, body: JSON.stringify(body) });
   const get = async (path: string, token = viewer) => json(await t.request(path, { token }));
@@ -27,6 +39,8 @@ describe('DR API: protection, drills, follow-ups, levels, sites', () => {
     ops = await t.tokenFor('cloud-operator');
     viewer = await t.tokenFor('viewer');
     dept = await t.tokenFor('department-user', own);
+    before = await t.deps.registry.metrics();
+    flaggedBefore = (await get('/api/v1/dr/matrix?limit=1')).flagged;
     await insertSystems(t.store.db, t.clock.now().toISOString(), [
       { code: 'zz-tax', department_code: own, rpo_seconds: 900, target_dr_level: 5 },
       { code: 'zz-portal', department_code: own, mlps_level: 2, rpo_seconds: 3600, target_dr_level: 3 },
@@ -191,7 +205,7 @@ describe('DR API: protection, drills, follow-ups, levels, sites', () => {
     });
     expect((await close()).status).toBe(409);
 
-    const log = await get('/api/v1/drills?outcome=partial');
+    const log = await get(`/api/v1/drills?outcome=partial&department=${own}`);
     expect(log.items.map((d: any) => d.system)).toEqual(['zz-portal']);
     expect((await get('/api/v1/drills?system=zz-tax')).total).toBe(1);
   });
@@ -210,7 +224,8 @@ describe('DR API: protection, drills, follow-ups, levels, sites', () => {
       'dr-hefei': expect.objectContaining({ state: 'degraded', mode: 'backup-based', achievedLevel: null }),
       'dr-remote': null,
     });
-    expect(matrix.flagged['drill-overdue']).toBeGreaterThanOrEqual(1);
+    // Counted over every system the viewer may see, filters aside: the demo's plus zz-portal.
+    expect(matrix.flagged).toEqual({ ...flaggedBefore, 'drill-overdue': flaggedBefore['drill-overdue']! + 1 });
     const codes = async (query: string) =>
       (await get(`/api/v1/dr/matrix?q=zz-&${query}`)).items.map((r: any) => r.code as string);
     expect(await codes('flag=drill-overdue')).toEqual(['zz-portal']);
@@ -229,10 +244,13 @@ describe('DR API: protection, drills, follow-ups, levels, sites', () => {
     t.clock.advance(40 * 24 * hour * 1000);
     expect(await codes('flag=drill-overdue')).toEqual(['zz-portal', 'zz-tax']);
 
+    // On top of the demo's: zz-tax protected at the remote site, zz-portal degraded same-city.
     const metrics = await t.deps.registry.metrics();
-    expect(metrics).toContain('govops_dr_protections{site="dr-remote",state="protected"} 1');
-    expect(metrics).toContain('govops_dr_protections{site="dr-hefei",state="degraded"} 1');
-    expect(metrics).toMatch(/govops_dr_systems_flagged\{flag="drill_overdue"\} \d+/);
+    expect(sample(metrics, remoteProtected)).toBe(sample(before, remoteProtected) + 1);
+    expect(sample(metrics, hefeiDegraded)).toBe(sample(before, hefeiDegraded) + 1);
+    const overdue = (await get('/api/v1/dr/matrix?limit=1')).flagged['drill-overdue'];
+    expect(overdue).toBeGreaterThan(1);
+    expect(sample(metrics, 'govops_dr_systems_flagged{flag="drill_overdue"}')).toBe(overdue);
     expect(metrics).not.toContain('zz-');
   });
 
@@ -243,7 +261,9 @@ describe('DR API: protection, drills, follow-ups, levels, sites', () => {
     const mine = await get('/api/v1/dr/matrix?q=zz-', dept);
     expect(mine.items.map((r: any) => r.code)).toEqual(['zz-portal', 'zz-tax']);
     expect((await t.request(`/api/v1/dr/matrix?department=${other}`, { token: dept })).status).toBe(403);
-    expect((await get('/api/v1/drills', dept)).items.every((d: any) => d.department === own)).toBe(true);
+    const drills = (await get('/api/v1/drills', dept)).items;
+    expect(drills.map((d: any) => d.system).sort()).toEqual(['zz-portal', 'zz-tax']);
+    expect(drills.every((d: any) => d.department === own)).toBe(true);
     const write = await send('PUT', '/api/v1/systems/zz-tax/protections/dr-hefei', { mode: 'synchronous' }, dept);
     expect(write.status).toBe(403);
     // Refused before anything is read: on record under the route, with the target asked for.
@@ -260,32 +280,46 @@ describe('DR API: protection, drills, follow-ups, levels, sites', () => {
   });
 
   it('tracks the DR sites’ construction: status and milestones', async () => {
+    const remoteSite = async () => (await get('/api/v1/dr/sites')).items.find((s: any) => s.code === 'dr-remote');
+    // As the demo left it: six approvals, the construction drawings still in review.
+    const demo = await remoteSite();
+    expect(demo).toMatchObject({ status: 'under-construction', approved: 6 });
+    expect(demo.milestones.find((m: any) => m.kind === 'construction-drawings').status).toBe('in-progress');
+
     const milestone = (kind: string, body: unknown, token = ops) =>
       send('PUT', `/api/v1/dr/sites/dr-remote/milestones/${kind}`, body, token);
-    const incomplete = await milestone('land-use-right', { status: 'approved' });
+    const incomplete = await milestone('construction-drawings', { status: 'approved' });
     expect(await fields(incomplete)).toEqual(['documentNo required_when_approved', 'decidedOn required_when_approved']);
     expect((await milestone('planning-permit', { status: 'approved' })).status).toBe(404);
-    const ok = await milestone('land-use-right', {
+    const ok = await milestone('construction-drawings', {
       status: 'approved',
-      documentNo: '皖(2024)黄山市不动产权第0012345号',
-      decidedOn: '2024-03-18',
+      documentNo: '皖建审〔2026〕9号',
+      decidedOn: '2026-10-30',
     });
     expect(ok.status).toBe(200);
-    const status = await send('PATCH', '/api/v1/dr/sites/dr-remote', { status: 'under-construction' });
-    expect(await json(status)).toMatchObject({ code: 'dr-remote', status: 'under-construction', approved: 1 });
-    const { items } = await get('/api/v1/dr/sites');
-    const remote = items.find((s: any) => s.code === 'dr-remote');
-    expect(remote.milestones.map((m: any) => [m.kind, m.status])).toEqual([
-      ['land-use-right', 'approved'],
-      ['environmental-assessment', 'not-started'],
-      ['energy-assessment', 'not-started'],
-      ['project-proposal', 'not-started'],
-      ['feasibility-study', 'not-started'],
-      ['preliminary-design', 'not-started'],
-      ['construction-drawings', 'not-started'],
-    ]);
+    const status = await send('PATCH', '/api/v1/dr/sites/dr-remote', { status: 'commissioning' });
+    expect(await json(status)).toMatchObject({ code: 'dr-remote', status: 'commissioning', approved: 7 });
+    const remote = await remoteSite();
+    expect(remote.status).toBe('commissioning');
+    // Only the construction drawings changed; the other approvals are as they were.
+    expect(remote.milestones).toEqual(
+      demo.milestones.map((m: any) =>
+        m.kind === 'construction-drawings'
+          ? {
+              ...m,
+              status: 'approved',
+              documentNo: '皖建审〔2026〕9号',
+              decidedOn: '2026-10-30',
+              note: '',
+              updatedAt: expect.any(String),
+              updatedBy: expect.stringContaining('test cloud-operator'),
+            }
+          : m,
+      ),
+    );
     expect((await send('PATCH', '/api/v1/dr/sites/dr-remote', { status: 'built' })).status).toBe(400);
-    expect((await milestone('land-use-right', { status: 'in-progress' }, viewer)).status).toBe(403);
+    expect((await milestone('construction-drawings', { status: 'in-progress' }, viewer)).status).toBe(403);
+    expect((await remoteSite()).approved).toBe(7);
     expect((await audited('dr_site.milestone')).map((a) => a.outcome)).toEqual(['failure', 'failure', 'success']);
     expect((await audited('PUT /api/v1/dr/sites/:code/milestones/:kind')).map((a) => a.outcome)).toEqual(['denied']);
   });

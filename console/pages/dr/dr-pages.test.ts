@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../core/principal.ts';
-import { seedDemoDr } from '../../dr/demo-dr.ts';
 import { insertSystems } from '../../dr/testing.ts';
 import { type Session, type TestConsole, testConsole } from '../../testing/harness.ts';
 
-const own = '340100-001';
-const other = '340100-002';
+// Departments the demo gave no systems, so a department user there sees only this file's.
+const own = '340100-061';
+const other = '340100-062';
 const operator: Principal = { kind: 'user', id: 'op', name: 'op', roles: ['cloud-operator'], department: null };
 
 describe('DR pages', () => {
@@ -27,7 +27,6 @@ describe('DR pages', () => {
       { code: 'zz-tax', department_code: own, name: '税务征管系统', rpo_seconds: 900, target_dr_level: 5 },
       { code: 'zz-other', department_code: other, name: '公文交换系统', target_dr_level: 4 },
     ]);
-    await t.deps.uow.inTransaction(() => seedDemoDr(t.deps.uow, t.clock.now()));
     await t.deps.dr.setProtection(operator, 'zz-tax', 'dr-hefei', {
       mode: 'synchronous',
       state: 'protected',
@@ -122,8 +121,9 @@ describe('DR pages', () => {
     expect(detail.status).toBe(200);
     expect(detail.text).toMatch(/<section id="dr"[\s\S]*Protection per DR site[\s\S]*Follow-ups/);
 
-    const log = await page('/dr/drills?outcome=failed', viewer);
-    expect(log.text).toContain('id="drill-');
+    const log = await page(`/dr/drills?outcome=failed&department=${own}`, viewer);
+    expect(log.text).toContain(`id="drill-${drill!.id}"`);
+    expect(log.text.match(/<tr id="drill-/g)).toHaveLength(1);
     expect(log.text).not.toContain('id="plan"');
   });
 
