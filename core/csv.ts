@@ -158,3 +158,26 @@ export function csvRecords(text: string): {
   }
   return { header, records };
 }
+
+/** A problem on one line of an import, as every CSV import reports it (field '' for the whole line). */
+export type CsvLineProblem = { line: number; field: string; rule: string; value: string };
+
+/**
+ * A CSV import's file read as records with its header mapped by the import's own `readHeader`.
+ * Broken quoting or a bad header ends it there: those problems come back as the file's only
+ * errors, since no line can be read against a header that does not hold.
+ */
+export function csvTable<Columns, Problem extends CsvLineProblem>(
+  text: string,
+  readHeader: (header: string[]) => { columns: Columns; errors: Problem[] },
+): { ok: true; columns: Columns; records: CsvRecord[] } | { ok: false; errors: Problem[] } {
+  let parsed: ReturnType<typeof csvRecords>;
+  try {
+    parsed = csvRecords(text);
+  } catch (e) {
+    if (!(e instanceof CsvSyntaxError)) throw e;
+    return { ok: false, errors: [{ line: e.line, field: '', rule: e.reason, value: '' } as Problem] };
+  }
+  const { columns, errors } = readHeader(parsed.header);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, columns, records: parsed.records };
+}

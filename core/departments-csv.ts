@@ -1,6 +1,6 @@
 // Bulk import and export of departments as CSV, in English or Chinese headers, so a province
 // can load its 委办局 list from the spreadsheet it already keeps.
-import { CsvSyntaxError, csvRecords, formatCsv } from './csv.ts';
+import { csvTable, formatCsv } from './csv.ts';
 import {
   type Department,
   type DepartmentLevel,
@@ -93,24 +93,15 @@ const fieldToColumn = new Map<PropertyKey | undefined, DepartmentCsvColumn>([
 
 /** Parse and validate a departments CSV; every bad line is reported, nothing is half-imported. */
 export function parseDepartmentsCsv(text: string, regions: Map<string, Region>): DepartmentsCsvResult {
-  let parsed: ReturnType<typeof csvRecords>;
-  try {
-    parsed = csvRecords(text);
-  } catch (e) {
-    if (!(e instanceof CsvSyntaxError)) throw e;
-    return {
-      ok: false,
-      errors: [{ line: e.line, field: '', rule: e.reason, value: '' }],
-    };
-  }
-  const { columns, errors: headerErrors } = readHeader(parsed.header);
-  if (headerErrors.length > 0) return { ok: false, errors: headerErrors };
+  const table = csvTable(text, readHeader);
+  if (!table.ok) return table;
+  const { columns } = table;
 
   const errors: DepartmentCsvError[] = [];
   const departments: Department[] = [];
   const firstLineOfCode = new Map<string, number>();
 
-  for (const { line, values } of parsed.records) {
+  for (const { line, values } of table.records) {
     const raw = (column: DepartmentCsvColumn) => (values[columns[column] ?? ''] ?? '').trim();
     const rawLevel = raw('level');
     const lineErrors: DepartmentCsvError[] = [];

@@ -2,7 +2,7 @@
 // so the console can set what should exist beside what agents see. Personal holders' names are
 // dropped here, before anything is stored: only server certificates keep a common name.
 import type { AlgorithmFamily } from './cert-windows.ts';
-import { CsvSyntaxError, csvRecords } from './csv.ts';
+import { csvTable } from './csv.ts';
 
 export const raCsvColumns = [
   'serial',
@@ -227,21 +227,15 @@ function readHeader(header: string[]): { columns: HeaderMap; errors: RaCsvError[
  * returned to store unless every line is good. `departments` holds the known department codes.
  */
 export function parseRaCertificatesCsv(text: string, departments: ReadonlySet<string>): RaCsvResult {
-  let parsed: ReturnType<typeof csvRecords>;
-  try {
-    parsed = csvRecords(text);
-  } catch (e) {
-    if (!(e instanceof CsvSyntaxError)) throw e;
-    return { ok: false, errors: [{ line: e.line, field: '', rule: e.reason, value: '' }] };
-  }
-  const { columns, errors: headerErrors } = readHeader(parsed.header);
-  if (headerErrors.length > 0) return { ok: false, errors: headerErrors };
+  const table = csvTable(text, readHeader);
+  if (!table.ok) return table;
+  const { columns } = table;
 
   const errors: RaCsvError[] = [];
   const certificates: RaCertificate[] = [];
   const firstLineOfSerial = new Map<string, number>();
 
-  for (const { line, values } of parsed.records) {
+  for (const { line, values } of table.records) {
     const raw = (column: RaCsvColumn) => {
       const header = columns[column];
       return header === undefined ? '' : (values[header] ?? '').trim();

@@ -1,7 +1,7 @@
 // Bulk import and export of department systems as CSV, in English or Chinese headers, so a
 // department can load the inventory it keeps in a spreadsheet. All lines or none: every bad line
 // is reported with its field and rule, the dependencies checked across the file and the store.
-import { CsvSyntaxError, csvRecords, formatCsv } from './csv.ts';
+import { csvTable, formatCsv } from './csv.ts';
 import type { HostingKind, SystemNetwork } from './dr.ts';
 import { cycleText, type DependencyGraph, findDependencyCycle } from './system-dependencies.ts';
 import { hostingProblems, type SystemInput, systemCode, systemFields } from './system-input.ts';
@@ -161,21 +161,15 @@ const numberColumns = ['mlpsLevel', 'dataVolumeGiB', 'rpoSeconds', 'rtoSeconds',
 
 /** Parse and validate a systems CSV; every bad line is reported, nothing is half-imported. */
 export function parseSystemsCsv(text: string, ctx: SystemsCsvContext): SystemsCsvResult {
-  let parsed: ReturnType<typeof csvRecords>;
-  try {
-    parsed = csvRecords(text);
-  } catch (e) {
-    if (!(e instanceof CsvSyntaxError)) throw e;
-    return { ok: false, errors: [{ line: e.line, field: '', rule: e.reason, value: '' }] };
-  }
-  const { columns, errors: headerErrors } = readHeader(parsed.header);
-  if (headerErrors.length > 0) return { ok: false, errors: headerErrors };
+  const table = csvTable(text, readHeader);
+  if (!table.ok) return table;
+  const { columns } = table;
 
   const errors: SystemCsvError[] = [];
   const systems: SystemInput[] = [];
   const lineOf = new Map<string, number>();
 
-  for (const { line, values } of parsed.records) {
+  for (const { line, values } of table.records) {
     const raw = (column: SystemCsvColumn) => (values[columns[column] ?? ''] ?? '').trim();
     const lineErrors: SystemCsvError[] = [];
     const refuse = (field: SystemCsvColumn, rule: string, detail?: SystemCsvError['detail']) =>

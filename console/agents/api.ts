@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonBody, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import { agentRoutes } from './agent-api.ts';
 import {
@@ -17,18 +16,8 @@ import { agentReportMetrics } from './report-metrics.ts';
 import { type AgentsService, newAgentInput } from './service.ts';
 
 const tags = ['Agents'];
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
-
-function route<P extends string, M extends 'get' | 'post' | 'put'>(
-  method: M,
-  path: P,
-  permission: Parameters<typeof needs>[0],
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
+const body = jsonBody;
 
 const routes = {
   list: createRoute({

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { desiredStateSchema } from '../../core/contracts/desired-state.ts';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonBody, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import { allocationInput } from './allocation-input.ts';
 import {
@@ -24,18 +23,8 @@ import type { RequestsService } from './requests-service.ts';
 const tags = ['Capacity & quotas'];
 const siteParam = z.object({ site: z.string().min(1).max(32) });
 const idParam = z.object({ id: z.string().min(1).max(64) });
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
-
-function route<P extends string, M extends 'get' | 'post' | 'put'>(
-  method: M,
-  path: P,
-  permission: Parameters<typeof needs>[0],
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
+const body = jsonBody;
 
 const routes = {
   sites: createRoute({

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import {
   certificate,
@@ -21,14 +20,7 @@ import { trustAnchorInput } from './trust-anchors.ts';
 const tags = ['Certificates'];
 const csv = { 'text/csv': { schema: z.string() } };
 
-function route<P extends string, M extends 'get' | 'post' | 'delete'>(
-  method: M,
-  path: P,
-  permission: Parameters<typeof needs>[0],
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
 
 // The fixed paths (export, summary, ra-import) come before /certificates/{fingerprint}.
 const routes = {

@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Permission } from '../../core/roles.ts';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonBody, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import {
   drillsQuery,
@@ -30,18 +28,8 @@ const tags = ['Disaster recovery'];
 const systemParam = z.object({ code: z.string().min(1).max(64) });
 const protectionParams = systemParam.extend({ site: z.string().min(1).max(64) });
 const idParam = z.object({ id: z.string().min(1).max(64) });
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
-
-function route<P extends string, M extends 'get' | 'post' | 'put' | 'patch'>(
-  method: M,
-  path: P,
-  permission: Extract<Permission, 'systems:read' | 'dr:write'>,
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
+const body = jsonBody;
 
 const routes = {
   matrix: createRoute({

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonBody, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import {
   availabilityView,
@@ -18,18 +17,8 @@ import type { LinksService } from './links-service.ts';
 
 const tags = ['Extranet links'];
 const codeParam = z.object({ code: z.string().min(1).max(64) });
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
-
-function route<P extends string, M extends 'get' | 'post' | 'put' | 'patch'>(
-  method: M,
-  path: P,
-  permission: 'extranet:read' | 'extranet:write',
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
+const body = jsonBody;
 
 const routes = {
   list: createRoute({

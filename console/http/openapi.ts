@@ -1,7 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Invalid } from '../../core/errors.ts';
+import type { Permission } from '../../core/roles.ts';
 import type { Env } from './env.ts';
 import { zodProblems } from './field-problems.ts';
+import { needs } from './guard.ts';
 
 /**
  * A sub-app for one API area. Validation failures become `Invalid` naming each field,
@@ -45,3 +47,21 @@ export function jsonOk<T extends z.ZodType>(schema: T, description: string) {
 
 /** Bearer token (automation) or session cookie (browsers). */
 export const security: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
+
+/** A required JSON request body. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: true, content: { 'application/json': { schema } } } };
+}
+
+/**
+ * What every route of an API area shares: its tags in the document, the accepted credentials, and
+ * the permission checked before the handler runs. `route('get', '/links', 'extranet:read', '…')`.
+ */
+export function areaRoutes(tags: string[]) {
+  return <P extends string, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'>(
+    method: M,
+    path: P,
+    permission: Permission,
+    summary: string,
+  ) => ({ method, path, tags, security, middleware: [needs(permission)], summary });
+}

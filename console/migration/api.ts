@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonBody, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import {
   boardQuery,
@@ -23,18 +22,8 @@ import { moveAuditAction } from './waves.ts';
 const tags = ['Migration'];
 const idParam = z.object({ id: z.string().min(1).max(64) });
 const codeParam = z.object({ code: z.string().min(1).max(32) });
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
-
-function route<P extends string, M extends 'get' | 'post' | 'patch'>(
-  method: M,
-  path: P,
-  permission: 'systems:read' | 'systems:write' | 'migration:manage',
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
+const body = jsonBody;
 
 const routes = {
   list: createRoute({

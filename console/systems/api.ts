@@ -2,8 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
-import { needs } from '../http/guard.ts';
-import { apiArea, errorResponses, jsonOk, security } from '../http/openapi.ts';
+import { apiArea, areaRoutes, errorResponses, jsonBody, jsonOk } from '../http/openapi.ts';
 import { requirePrincipal } from '../http/principal.ts';
 import {
   importJson,
@@ -19,18 +18,8 @@ import { dependenciesBody, SystemImportRejected, systemBody, systemPatch } from 
 const tags = ['Systems'];
 const codeParam = z.object({ code: z.string().min(1).max(64) });
 const csv = { 'text/csv': { schema: z.string() } };
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
-
-function route<P extends string, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'>(
-  method: M,
-  path: P,
-  permission: 'systems:read' | 'systems:write',
-  summary: string,
-) {
-  return { method, path, tags, security, middleware: [needs(permission)], summary };
-}
+const route = areaRoutes(tags);
+const body = jsonBody;
 
 // The fixed paths (export, catalog-info.yaml, import) come before /systems/{code}.
 const routes = {
