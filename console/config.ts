@@ -55,6 +55,21 @@ const envSchema = z.object({
     .min(1)
     .max(90 * 24)
     .default(72),
+  /** After this date no department should hold an unexpired RSA certificate (alert CertificatesStillOnRsa). */
+  CERT_RSA_CUTOVER_DATE: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return null;
+      const at = parseCutover(text.trim());
+      if (at === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected an ISO date such as 2027-01-01 or 2027-01-01T00:00:00+08:00, got ${JSON.stringify(text.slice(0, 40))}`,
+        });
+      }
+      return at;
+    }),
 });
 
 export type Config = {
@@ -80,6 +95,8 @@ export type Config = {
   kubeTimeoutMs: number;
   linkSweepMs: number;
   linkRoundsKeepMs: number;
+  /** Unset: no RSA cutover date is exported and the RSA alert stays quiet. */
+  certRsaCutover: Date | null;
 };
 
 /** Reads and validates the configuration; throws naming every bad variable. */
@@ -111,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kubeTimeoutMs: e.KUBE_TIMEOUT_SECONDS * 1000,
     linkSweepMs: e.LINK_SWEEP_SECONDS * 1000,
     linkRoundsKeepMs: e.LINK_ROUNDS_KEEP_HOURS * 3_600_000,
+    certRsaCutover: e.CERT_RSA_CUTOVER_DATE,
   };
 }
 
@@ -142,6 +160,20 @@ function parseSiteContexts(text: string): Record<string, string> | string {
     pairs[site] = context;
   }
   return pairs;
+}
+
+/**
+ * `2027-01-01` (the start of that day, UTC) or an instant with its offset
+ * (`2027-01-01T00:00:00+08:00`); null when it is neither or names no real day (`2027-02-30`).
+ */
+function parseCutover(text: string): Date | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const at = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(text) ? at : null;
+  }
+  if (!z.iso.datetime({ offset: true }).safeParse(text).success) return null;
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 /** Configuration for tests and tools: defaults plus overrides. */

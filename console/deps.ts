@@ -89,7 +89,7 @@ export function buildDeps({
     usage: createUsageService({ uow, now, config }),
     agents: createAgentsService({ uow, now, logger }),
     links: createLinksService({ uow, now }),
-    certificates: createCertificatesService({ uow, now, registry, logger }),
+    certificates: createCertificatesService({ uow, now, registry, logger, rsaCutover: config.certRsaCutover }),
     systems: createSystemsService({ uow, now }),
     // Its own handle on the (stateless) quota workflow: an assessment may raise a quota request.
     migration: createMigrationService({

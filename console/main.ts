@@ -1,10 +1,12 @@
 import { serve } from '@hono/node-server';
+import { registerAgentMetrics } from './agents/agent-metrics.ts';
 import { createApp } from './app.ts';
 import { secretBoxFor } from './auth/secret-box.ts';
 import { firstStart } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
 import { registerExtranetMetrics } from './extranet/extranet-metrics.ts';
+import { registerLinkInfoMetrics } from './extranet/link-info-metrics.ts';
 import { createSilenceSweep } from './extranet/silence-sweep.ts';
 import { createLogger } from './logger.ts';
 import { registerCapacityMetrics } from './metrics/capacity-metrics.ts';
@@ -32,6 +34,8 @@ const first = await firstStart({ ...deps, demo: config.demo, adminPassword: conf
 const app = createApp(deps);
 registerCapacityMetrics(deps.registry, { uow: deps.uow, logger });
 registerExtranetMetrics(deps.registry, { links: deps.links, logger });
+registerLinkInfoMetrics(deps.registry, { uow: deps.uow, logger });
+registerAgentMetrics(deps.registry, { uow: deps.uow, logger });
 const usagePoller = startableUsagePoller();
 const silenceSweep = createSilenceSweep({
   uow: deps.uow,

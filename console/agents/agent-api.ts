@@ -102,6 +102,7 @@ export function agentRoutes({
       return c.json({ agentId: agent.id, credential }, 201);
     })
     .openapi(routes.config, async (c) => {
+      await agents.heardFrom(c.get('agent').id);
       const doc = await agents.config(c.get('agent').id);
       const etag = `"${doc.revision}"`;
       c.header('etag', etag);

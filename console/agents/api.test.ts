@@ -181,6 +181,22 @@ describe.each(backends)('agents API on $name', ({ name, open }) => {
     expect((await t.request('/api/v1/agents/self/config', { token: agent.credential })).status).toBe(401);
   });
 
+  it.runIf(enabled)('counts a configuration poll as being heard from, so an idle agent is not silent', async () => {
+    const agent = await enrolledAgent(t, operator, { name: 'idle-agent' });
+    const lastSeen = async () =>
+      (await json(await t.request(`/api/v1/agents/${agent.id}`, { token: operator }))).lastSeenAt;
+    const enrolledAt = await lastSeen();
+    t.clock.advance(10 * 60_000);
+    const polledAt = t.clock.now().toISOString();
+    expect((await t.request('/api/v1/agents/self/config', { token: agent.credential })).status).toBe(200);
+    expect(await lastSeen()).toBe(polledAt);
+    expect(polledAt > enrolledAt).toBe(true);
+    // A poll again within half a minute writes nothing new.
+    t.clock.advance(10_000);
+    expect((await t.request('/api/v1/agents/self/config', { token: agent.credential })).status).toBe(200);
+    expect(await lastSeen()).toBe(polledAt);
+  });
+
   it.runIf(enabled)('serves the configuration with an ETag; 304 until a link, source or anchor changes', async () => {
     const agent = await enrolledAgent(t, operator, { name: 'config-agent' });
     const get = (etag?: string) =>

@@ -311,6 +311,24 @@ export function createAgentsService({
     return { id: row.id, name: row.name, site: row.site_code, department: row.department_code };
   }
 
+  /**
+   * Notes that an agent was heard from without a report: its configuration poll (every minute).
+   * An agent with no links pushes only after an hourly certificate scan; without this it would
+   * look silent for most of each hour. At most one write per agent per half minute.
+   */
+  async function heardFrom(agentId: string): Promise<void> {
+    const at = now();
+    await uow
+      .db()
+      .updateTable('agents')
+      .set({ last_seen_at: at.toISOString() })
+      .where('id', '=', agentId)
+      .where((eb) =>
+        eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', new Date(at.getTime() - 30_000).toISOString())]),
+      )
+      .execute();
+  }
+
   /** The configuration document the agent is served (see config-document.ts). */
   function config(agentId: string): Promise<AgentConfig> {
     return agentConfigDocument(uow, logger, agentId);
@@ -330,6 +348,7 @@ export function createAgentsService({
     get,
     list,
     authenticate,
+    heardFrom,
     config,
   };
 }

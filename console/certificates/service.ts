@@ -13,20 +13,23 @@ export type CertificatesService = ReturnType<typeof createCertificatesService>;
 /**
  * The certificate inventory: agents' observations (one row per fingerprint, one per sighting),
  * the RA's list of issued certificates, trust anchors, and the figures drawn from them. When a
- * metrics registry is given, `govops_certificates` is registered on it (read at scrape time).
+ * metrics registry is given, the certificate metrics are registered on it (read at scrape time),
+ * with the RSA cutover date when one is configured.
  */
 export function createCertificatesService({
   uow,
   now,
   registry,
   logger,
+  rsaCutover,
 }: {
   uow: UnitOfWork;
   now: () => Date;
   registry?: Registry;
   logger?: Logger;
+  rsaCutover?: Date | null;
 }) {
-  if (registry) registerCertificateMetrics(registry, { uow, now, logger });
+  if (registry) registerCertificateMetrics(registry, { uow, now, logger, rsaCutover });
   const inventory = createInventory({ uow, now });
   return {
     /** Called by the agents' report ingest inside its transaction; see record-observations.ts. */

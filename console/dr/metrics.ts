@@ -1,6 +1,7 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { protectionStates } from '../../core/dr.ts';
 import type { Logger } from '../logger.ts';
+import { storeGauge } from '../metrics/store-gauge.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { drillOverdueSystems, lagAboveRpoSystems, monthsBefore, targetNotMetSystems } from './flags.ts';
 
@@ -22,58 +23,44 @@ export function registerDrMetrics(
     drillOverdueMonths,
   }: { uow: UnitOfWork; now: () => Date; logger?: Logger; drillOverdueMonths: () => Promise<number> },
 ) {
-  const protections: Gauge<'site' | 'state'> = new Gauge({
+  storeGauge(registry, logger, {
     name: 'govops_dr_protections',
     help: 'Systems protected at each DR site, per protection state.',
     labelNames: ['site', 'state'],
-    registers: [registry],
-    async collect() {
-      protections.reset();
-      try {
-        const db = uow.db();
-        const [sites, rows] = await Promise.all([
-          db.selectFrom('sites').select('code').where('role', '!=', 'production').execute(),
-          db
-            .selectFrom('dr_protections')
-            .select((eb) => ['site_code', 'state', eb.fn.countAll<number>().as('n')])
-            .groupBy(['site_code', 'state'])
-            .execute(),
-        ]);
-        for (const s of sites) for (const state of protectionStates) protections.set({ site: s.code, state }, 0);
-        for (const r of rows) protections.set({ site: r.site_code, state: r.state }, Number(r.n));
-      } catch (e) {
-        protections.reset();
-        logger?.warn('DR metric not collected', { metric: 'govops_dr_protections', err: (e as Error).message });
-      }
+    async read(set) {
+      const db = uow.db();
+      const [sites, rows] = await Promise.all([
+        db.selectFrom('sites').select('code').where('role', '!=', 'production').execute(),
+        db
+          .selectFrom('dr_protections')
+          .select((eb) => ['site_code', 'state', eb.fn.countAll<number>().as('n')])
+          .groupBy(['site_code', 'state'])
+          .execute(),
+      ]);
+      for (const s of sites) for (const state of protectionStates) set({ site: s.code, state }, 0);
+      for (const r of rows) set({ site: r.site_code, state: r.state }, Number(r.n));
     },
   });
 
-  const flagged: Gauge<'flag'> = new Gauge({
+  storeGauge(registry, logger, {
     name: 'govops_dr_systems_flagged',
     help: 'Systems with a DR flag: target not met, drill overdue, replication lag above RPO.',
     labelNames: ['flag'],
-    registers: [registry],
-    async collect() {
-      flagged.reset();
-      try {
-        const since = monthsBefore(now(), await drillOverdueMonths());
-        const subqueries = {
-          target_not_met: targetNotMetSystems(),
-          drill_overdue: drillOverdueSystems(since),
-          lag_above_rpo: lagAboveRpoSystems(),
-        };
-        for (const flag of flagLabels) {
-          const { n } = await uow
-            .db()
-            .selectFrom('systems')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('code', 'in', subqueries[flag])
-            .executeTakeFirstOrThrow();
-          flagged.set({ flag }, Number(n));
-        }
-      } catch (e) {
-        flagged.reset();
-        logger?.warn('DR metric not collected', { metric: 'govops_dr_systems_flagged', err: (e as Error).message });
+    async read(set) {
+      const since = monthsBefore(now(), await drillOverdueMonths());
+      const subqueries = {
+        target_not_met: targetNotMetSystems(),
+        drill_overdue: drillOverdueSystems(since),
+        lag_above_rpo: lagAboveRpoSystems(),
+      };
+      for (const flag of flagLabels) {
+        const { n } = await uow
+          .db()
+          .selectFrom('systems')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('code', 'in', subqueries[flag])
+          .executeTakeFirstOrThrow();
+        set({ flag }, Number(n));
       }
     },
   });

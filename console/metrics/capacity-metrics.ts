@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { ceilingOf, hasOwnLimit, type ResourceKey, type Side, sides } from '../../core/capacity.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../store/schema.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { ledgerQuotaKeys, ledgerSideOf, storageQuotaKeyPattern } from '../usage/ledger-keys.ts';
 import type { Allocatable } from '../usage/readings.ts';
+import { storeGauge } from './store-gauge.ts';
 
 /**
  * Capacity, allocation and actual use per site, read from the store at scrape time (one small
@@ -21,7 +22,7 @@ import type { Allocatable } from '../usage/readings.ts';
 export function registerCapacityMetrics(registry: Registry, { uow, logger }: { uow: UnitOfWork; logger?: Logger }) {
   const db = () => uow.db();
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_capacity',
     help: 'Physical capacity of a site per resource, as the capacity ledger records it.',
     labelNames: ['site', 'resource', 'unit'],
@@ -31,7 +32,7 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_allocated',
     help: 'Sum of the quotas approved to departments on a site, per resource and side.',
     labelNames: ['site', 'resource', 'side', 'unit'],
@@ -44,7 +45,7 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_headroom_ratio',
     help: 'Share of what a site may promise (capacity × overcommit ratio) not yet approved to departments, 0–1.',
     labelNames: ['site', 'resource', 'side'],
@@ -63,7 +64,7 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_used',
     help: "What departments' namespaces on a site use, as its Kubernetes API last reported, per resource and side.",
     labelNames: ['site', 'resource', 'side', 'unit'],
@@ -86,7 +87,7 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_department_quota_used_ratio',
     help: "Share of a department's quota on a site that its namespace uses (used / hard), per resource and side.",
     labelNames: ['site', 'department', 'resource', 'side'],
@@ -117,7 +118,7 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_allocatable',
     help: "What a site's Kubernetes nodes offer to pods, summed over nodes, as last read.",
     labelNames: ['site', 'resource', 'unit'],
@@ -132,7 +133,7 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_usage_read_success',
     help: "1 when the last read of a site's Kubernetes API succeeded, 0 when it failed.",
     labelNames: ['site'],
@@ -141,39 +142,13 @@ export function registerCapacityMetrics(registry: Registry, { uow, logger }: { u
     },
   });
 
-  gauge(registry, logger, {
+  storeGauge(registry, logger, {
     name: 'govops_site_usage_last_success_timestamp_seconds',
     help: "When a site's Kubernetes API was last read successfully (Unix time).",
     labelNames: ['site'],
     async read(set) {
       for (const o of await observations(db())) {
         if (o.lastSuccessAt) set({ site: o.site }, Date.parse(o.lastSuccessAt) / 1000);
-      }
-    },
-  });
-}
-
-type Setter = (labels: Record<string, string>, value: number) => void;
-
-/** A gauge whose series are rebuilt from the store on every scrape; a failed read leaves it empty. */
-function gauge(
-  registry: Registry,
-  logger: Logger | undefined,
-  spec: { name: string; help: string; labelNames: string[]; read: (set: Setter) => Promise<void> },
-) {
-  const g: Gauge<string> = new Gauge({
-    name: spec.name,
-    help: spec.help,
-    labelNames: spec.labelNames,
-    registers: [registry],
-    async collect() {
-      g.reset();
-      try {
-        await spec.read((labels, value) => g.set(labels, value));
-      } catch (e) {
-        // A scrape must still answer with everything else; the gap shows on the dashboards.
-        g.reset();
-        logger?.warn('capacity metric not collected', { metric: spec.name, err: (e as Error).message });
       }
     },
   });

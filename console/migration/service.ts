@@ -66,7 +66,7 @@ export function createMigrationService({
 }) {
   const locksRows = dialectOf(uow.root as Kysely<unknown>) === 'postgres';
   const waves = createWaves({ uow, now });
-  if (registry) registerMigrationMetrics(registry, { uow, logger });
+  if (registry) registerMigrationMetrics(registry, { uow, now, logger });
 
   async function load(p: Principal, id: string): Promise<MigrationRequestView> {
     const row = await requestsWithNames(uow.db()).where('migration_requests.id', '=', id).executeTakeFirst();
