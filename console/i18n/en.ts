@@ -4,6 +4,7 @@ import { drEn } from './dr.en.ts';
 import { agentsEn } from './agents.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { extranetEn } from './extranet.en.ts';
+import { runbooksEn } from './runbooks.en.ts';
 
 /** English messages. Keys are shared with zh-CN.ts, which must carry every one of them. */
 export const en = {
@@ -407,4 +408,5 @@ export const en = {
   ...drEn,
   ...agentsEn,
   ...certificatesEn,
+  ...runbooksEn,
 } as const;

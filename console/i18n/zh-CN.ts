@@ -5,6 +5,7 @@ import { agentsZhCN } from './agents.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import type { en } from './en.ts';
 import { extranetZhCN } from './extranet.zh-CN.ts';
+import { runbooksZhCN } from './runbooks.zh-CN.ts';
 
 /** 简体中文消息。键与 en.ts 相同，缺一个类型检查即报错。 */
 export const zhCN: Record<keyof typeof en, string> = {
@@ -404,4 +405,5 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...drZhCN,
   ...agentsZhCN,
   ...certificatesZhCN,
+  ...runbooksZhCN,
 };

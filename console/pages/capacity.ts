@@ -13,6 +13,7 @@ import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { type Html, layout } from './layout.ts';
 import { hrefWith, messages } from './list-links.ts';
 import { amountText, resourceLabel, sideLabel } from './resource-labels.ts';
+import { runbookLinks } from './runbooks/runbook-links.ts';
 import { type ReadingOf, type SiteReading, siteReadingLine, utcMinute } from './site-reading.ts';
 import { usageBar } from './usage-bar.ts';
 
@@ -89,6 +90,7 @@ export function capacityPage({
     const body = html`${messages(saved ? [t('capacity.saved', { site: saved.name })] : [])}
 ${demoCapacityAssumption(c, demo)}
 <p class="hint">${t('capacity.legend')}</p>
+${runbookLinks(t, 'capacity', ['SiteAllocationNearCeiling', 'DepartmentQuotaNearlyUsed', 'SiteUsageReadFailing'])}
 ${sites.map((s, i) => siteSection(c, s, readings[i] ?? null, holds(p, 'capacity:write')))}`;
     return c.html(layout(c, { title: t('capacity.title'), body, demo, active: '/capacity' }));
   });

@@ -1,14 +1,15 @@
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { holds, primaryRole } from '../../core/principal.ts';
+import { holds, isScoped, type Principal, primaryRole } from '../../core/principal.ts';
 import type { Permission } from '../../core/roles.ts';
 import type { Env } from '../http/env.ts';
 import type { MessageKey } from '../i18n/negotiate.ts';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-type NavItem = { href: string; label: MessageKey; permission: Permission | null };
+// 'staff': anyone not confined to one department (department users reach runbooks from their pages).
+type NavItem = { href: string; label: MessageKey; permission: Permission | 'staff' | null };
 const nav: NavItem[] = [
   { href: '/', label: 'nav.home', permission: null },
   { href: '/regions', label: 'nav.regions', permission: 'org:read' },
@@ -22,9 +23,15 @@ const nav: NavItem[] = [
   { href: '/systems', label: 'nav.systems', permission: 'systems:read' },
   { href: '/migration', label: 'nav.migration', permission: 'systems:read' },
   { href: '/dr', label: 'nav.dr', permission: 'systems:read' },
+  { href: '/runbooks', label: 'nav.runbooks', permission: 'staff' },
   { href: '/users', label: 'nav.users', permission: 'accounts:read' },
   { href: '/audit', label: 'nav.audit', permission: 'audit:read' },
 ];
+
+function mayOpen(p: Principal, item: NavItem): boolean {
+  if (item.permission === null) return true;
+  return item.permission === 'staff' ? !isScoped(p) : holds(p, item.permission);
+}
 
 /** The link that switches language and comes back to the same page. */
 function langSwitchHref(c: Context<Env>): string {
@@ -42,7 +49,7 @@ export function layout(c: Context<Env>, opts: { title: string; body: Html; demo?
   const t = c.get('t');
   const p = c.get('principal');
   const session = c.get('session');
-  const items = nav.filter((n) => p && (n.permission === null || holds(p, n.permission)));
+  const items = nav.filter((n) => p && mayOpen(p, n));
   return html`<!doctype html>
 <html lang="${c.get('lang')}">
 <head>

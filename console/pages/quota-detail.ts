@@ -18,6 +18,7 @@ import { hrefWith } from './list-links.ts';
 import { requestsTable } from './quota-requests.ts';
 import { approvalLink } from './quotas.ts';
 import { amountText, resourceLabel, resourcesOf } from './resource-labels.ts';
+import { runbookLinks } from './runbooks/runbook-links.ts';
 
 /** How many of a department's requests the page lists, newest first. */
 const historySize = 50;
@@ -98,6 +99,7 @@ export function quotaDetailPage({
   <dt>${t('dept.level')}</dt><dd>${t(`level.${department.level}`)}</dd>
   <dt>${t('dept.region')}</dt><dd>${department.regionName}</dd>
 </dl>
+${runbookLinks(t, 'capacity', ['DepartmentQuotaNearlyUsed'])}
 ${productionFirst(sites).map((s) => {
   const i = held.findIndex((q) => q.site === s.code);
   return siteSection(c, code, s, held[i], approvers[i] ?? null, openOn(s.code), canRequest);

@@ -22,6 +22,7 @@ import { hrefWith, oneOf, type SortOrder, sortableHeader, sortOrder } from './li
 import { offsetOf, offsetPager } from './offset-pager.ts';
 import { regionOptions } from './region-select.ts';
 import { amountCell } from './resource-labels.ts';
+import { runbookLinks } from './runbooks/runbook-links.ts';
 import { utcMinute } from './site-reading.ts';
 
 const pageSize = 50;
@@ -81,7 +82,7 @@ export function quotasPage({ quotas, org, uow }: { quotas: QuotasService; org: O
     const list = (params: Record<string, string | number | undefined>) => hrefWith('/quotas', params);
     const header = (column: QuotaSort, label: string) =>
       sortableHeader(label, column, f, (sort, order) => list({ ...filterParams(f), sort, order }));
-    const body = html`
+    const body = html`${runbookLinks(t, 'capacity', ['DepartmentQuotaNearlyUsed', 'SiteAllocationNearCeiling'])}
 <form method="get" action="/quotas" class="filters" role="search"
   hx-get="/quotas" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true"
   hx-trigger="submit, change, keyup changed delay:400ms">

@@ -21,6 +21,8 @@ import { quotaRequestFormPage } from './quota-request-form.ts';
 import { quotaRequestsPage } from './quota-requests.ts';
 import { quotasPage } from './quotas.ts';
 import { regionsPage } from './regions.ts';
+import { repositoryRunbooks } from './runbooks/runbook-library.ts';
+import { runbookPages } from './runbooks/runbook-pages.ts';
 import { signInPages } from './sign-in.ts';
 import { staticFiles } from './static.ts';
 import { systemPages } from './systems/routes.ts';
@@ -59,5 +61,6 @@ export function pages(deps: Deps) {
     .route('/', certificatePages(deps))
     .route('/', systemPages(deps))
     .route('/', migrationPages(deps))
-    .route('/', drPages(deps));
+    .route('/', drPages(deps))
+    .route('/', runbookPages({ library: repositoryRunbooks(), uow: deps.uow }));
 }

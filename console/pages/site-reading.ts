@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { Allocation } from '../../core/capacity.ts';
 import { isMessageKey, type Translate } from '../i18n/negotiate.ts';
 import type { Html } from './layout.ts';
+import { runbookLink } from './runbooks/runbook-links.ts';
 
 /**
  * What Kubernetes last reported for one site, as pages show it. Its fields match the usage
@@ -43,7 +44,8 @@ export function siteReadingLine(t: Translate, reading: SiteReading | null): Html
   const key = `readStatus.${reading.status}`;
   const why = isMessageKey(key) ? t(key) : reading.status;
   const detail = reading.message ? `${why}: ${reading.message}` : why;
+  const runbook = runbookLink(t, 'capacity', 'SiteUsageReadFailing');
   return reading.lastSuccessAt
-    ? html`<p class="read-status warn" role="status">${t('capacity.readFailingSince', { since: utcMinute(reading.lastSuccessAt), detail })}</p>`
-    : html`<p class="read-status warn" role="status">${t('capacity.readFailingNever', { detail })}</p>`;
+    ? html`<p class="read-status warn" role="status">${t('capacity.readFailingSince', { since: utcMinute(reading.lastSuccessAt), detail })} ${runbook}</p>`
+    : html`<p class="read-status warn" role="status">${t('capacity.readFailingNever', { detail })} ${runbook}</p>`;
 }

@@ -4,7 +4,9 @@ import type { CertSource } from '../../../core/contracts/agent.ts';
 import type { AgentDetail } from '../../agents/agent-views.ts';
 import type { Env } from '../../http/env.ts';
 import { csrfField, type Html } from '../layout.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
+import { agentAlerts } from './list.ts';
 import { lastSeenText, spoolText, statusText } from './seen.ts';
 
 /** Where a certificate source looks: a TLS endpoint, file paths, or a PKCS#12 file. */
@@ -47,6 +49,7 @@ export function agentDetailBody(c: Context<Env>, a: AgentDetail, opts: { canWrit
   ${a.enrolledAt ? fact(t('agents.enrolledAt'), utcMinute(a.enrolledAt)) : ''}
   ${a.enrolmentExpiresAt ? fact(t('agents.expiresAt'), utcMinute(a.enrolmentExpiresAt)) : ''}
 </dl>
+${runbookLinks(t, 'agents', agentAlerts)}
 <p class="muted">${t('agents.createdBy', { by: a.createdBy, at: utcMinute(a.createdAt) })}${
     a.revokedAt ? html` · ${t('agents.revokedAt', { at: utcMinute(a.revokedAt), by: a.revokedBy ?? '' })}` : ''
   }</p>

@@ -9,6 +9,7 @@ import { productionFirst } from '../capacity.ts';
 import type { Html } from '../layout.ts';
 import { hrefWith, oneOf, type SortOrder, sortableHeader, sortOrder } from '../list-links.ts';
 import { offsetOf, offsetPager } from '../offset-pager.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { lastSeenText, spoolText, statusText } from './seen.ts';
 
 export const pageSize = 50;
@@ -47,6 +48,9 @@ function agentRow(c: Context<Env>, a: AgentView, now: Date): Html {
 <td class="seen nowrap">${lastSeenText(t, a.lastSeenAt, now)}</td><td class="spool num">${spoolText(a)}</td><td class="dropped num">${a.spool.droppedTotal.toLocaleString('en')}</td></tr>`;
 }
 
+/** What fires when an agent stops reporting, cannot deliver, or loses results. */
+export const agentAlerts = ['AgentSilent', 'AgentSpoolGrowing', 'AgentResultsDropped'] as const;
+
 /**
  * The agents list: filters (text, status, site, department), sortable columns and pages of 50
  * from the service's SQL paging. A department user sees their department's agents only (the
@@ -66,6 +70,7 @@ export function agentsList(
     sortableHeader(label, column, f, (sort, order) => list({ ...filterParams(f), sort, order }));
   return html`
 ${holds(p, 'extranet:write') ? html`<p class="toolbar"><a class="button" href="/agents/new">${t('agents.new')}</a></p>` : ''}
+${runbookLinks(t, 'agents', agentAlerts)}
 <form method="get" action="/agents" class="filters" role="search"
   hx-get="/agents" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true"
   hx-trigger="submit, change, keyup changed delay:400ms">

@@ -11,9 +11,10 @@ import type { Translate } from '../../i18n/negotiate.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { type Html, layout } from '../layout.ts';
 import { hrefWith } from '../list-links.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import { algorithmText, certificateName, shareBar, windowLabel } from './certificate-labels.ts';
-import { certificateToolbar } from './inventory.ts';
+import { certificateAlerts, certificateToolbar } from './inventory.ts';
 
 const nextCount = 20;
 const departmentRows = 100;
@@ -47,6 +48,7 @@ export function certificateBoardPage({ certificates, uow }: { certificates: Cert
     ]);
     const departments = [...summary.departments].sort(laggardsFirst).slice(0, departmentRows);
     const body = html`${certificateToolbar(c)}
+${runbookLinks(t, 'certificates', certificateAlerts)}
 <h2>${t('cert.board.windows')}</h2>
 <div class="cards">${expiryWindows.map(
       (w) =>

@@ -9,9 +9,33 @@ import { requirePrincipal } from '../../http/principal.ts';
 import { isMessageKey } from '../../i18n/negotiate.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { layout } from '../layout.ts';
+import type { AlertOf } from '../runbooks/known-alerts.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import { algorithmText, certificateName, chainText, windowLabel } from './certificate-labels.ts';
 import { certificateToolbar } from './inventory.ts';
+
+const windowAlert = {
+  expired: 'CertificateExpired',
+  '7d': 'CertificateExpiringIn7Days',
+  '30d': 'CertificateExpiringIn30Days',
+} as const;
+
+/**
+ * The alerts a certificate can raise: its expiry window's, and the RSA one while it is unexpired
+ * RSA. Only server certificates are watched by alerts; personal ones are counted, never named.
+ */
+export function alertsForCertificate(x: {
+  personal: boolean;
+  window: keyof typeof windowAlert | 'valid';
+  family: string;
+}): AlertOf<'certificates'>[] {
+  if (x.personal) return [];
+  return [
+    ...(x.window === 'valid' ? [] : [windowAlert[x.window]]),
+    ...(x.family === 'rsa' && x.window !== 'expired' ? (['CertificatesStillOnRsa'] as const) : []),
+  ];
+}
 
 /**
  * One certificate: its fields (a personal certificate shows no subject or name), its chain
@@ -28,6 +52,7 @@ export function certificateDetailPage({ certificates, uow }: { certificates: Cer
     const [x, demo] = await Promise.all([certificates.detail(p, fingerprint), isDemo(uow)]);
     const raStatus = `cert.raStatus.${x.ra?.status}`;
     const body = html`${certificateToolbar(c)}
+${runbookLinks(t, 'certificates', alertsForCertificate(x))}
 <dl class="facts">
   <dt>${t('cert.commonName')}</dt><dd>${certificateName(t, x)}</dd>
   ${x.personal ? '' : html`<dt>${t('cert.subject')}</dt><dd><code class="detail">${x.subject ?? ''}</code></dd>`}

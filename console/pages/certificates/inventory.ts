@@ -14,11 +14,20 @@ import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { type Html, layout } from '../layout.ts';
 import { hrefWith, sortableHeader } from '../list-links.ts';
 import { offsetPager } from '../offset-pager.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import { certificateFilter, filterOnly, filterParams } from './certificate-filter.ts';
 import { algorithmText, certificateName, chainText, windowLabel } from './certificate-labels.ts';
 
 const pageSize = 50;
+
+/** What fires about server certificates: expiry windows, and RSA past the cutover date. */
+export const certificateAlerts = [
+  'CertificateExpiringIn30Days',
+  'CertificateExpiringIn7Days',
+  'CertificateExpired',
+  'CertificatesStillOnRsa',
+] as const;
 
 /** Links between the certificate pages; the import only for those who may run it. */
 export function certificateToolbar(c: Context<Env>): Html {
@@ -71,6 +80,7 @@ export function certificateInventoryPage({
           (o) => html`<option value="${o}"${current === o ? html` selected` : ''}>${text(o)}</option>`,
         )}</select></label>`;
       const body = html`${certificateToolbar(c)}
+${runbookLinks(t, 'certificates', certificateAlerts)}
 <form method="get" action="/certificates" class="filters" role="search"
   hx-get="/certificates" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true"
   hx-trigger="submit, change, keyup changed delay:400ms">

@@ -13,6 +13,7 @@ import { type FormProblems, formProblems, formText, noProblems } from '../form-p
 import { csrfField, fieldError, type Html, layout } from '../layout.ts';
 import { hrefWith, messages, oneOf, type SortOrder, sortableHeader } from '../list-links.ts';
 import { offsetOf, offsetPager } from '../offset-pager.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import { drTabs, durationText, resultBadge, resultLabel, systemHref } from './labels.ts';
 
@@ -89,6 +90,7 @@ export function drDrillPages(deps: Deps) {
         : [];
     const body = html`${drTabs(t, '/dr/drills')}
 ${messages(notices)}
+${runbookLinks(t, 'dr', ['DrDrillOverdue'])}
 <form method="get" action="/dr/drills" class="filters" role="search"
   hx-get="/dr/drills" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change">
   <label>${t('dr.system')} <input name="system" value="${f.system ?? ''}" maxlength="64" size="14"></label>

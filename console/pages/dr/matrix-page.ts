@@ -22,6 +22,7 @@ import { type Html, layout } from '../layout.ts';
 import { hrefWith, oneOf, type SortOrder, sortableHeader, sortOrder } from '../list-links.ts';
 import { offsetOf, offsetPager } from '../offset-pager.ts';
 import { regionOptions } from '../region-select.ts';
+import { runbookLink } from '../runbooks/runbook-links.ts';
 import {
   drTabs,
   durationText,
@@ -35,6 +36,13 @@ import {
 } from './labels.ts';
 
 const pageSize = 50;
+
+/** The alert each flag raises once any system carries it. */
+const flagAlert = {
+  'target-not-met': 'DrTargetNotMet',
+  'drill-overdue': 'DrDrillOverdue',
+  'lag-above-rpo': 'DrReplicationLagAboveRpo',
+} as const satisfies Record<DrFlag, string>;
 
 type MatrixFilter = Omit<MatrixQuery, 'sort' | 'order' | 'limit'> & {
   sort: MatrixSort;
@@ -98,7 +106,7 @@ export function drMatrixPage({ dr, org, uow }: { dr: DrService; org: OrgService;
     const header = (column: MatrixSort, label: string) =>
       sortableHeader(label, column, f, (sort, order) => list({ ...filterParams(f), sort, order }));
     const flagLink = (flag: DrFlag) =>
-      html`<a class="dr-count" href="${list({ flag })}">${flagLabel(t, flag)}: <strong>${m.flagged[flag].toLocaleString('en')}</strong></a> `;
+      html`<a class="dr-count" href="${list({ flag })}">${flagLabel(t, flag)}: <strong>${m.flagged[flag].toLocaleString('en')}</strong></a> <small>(${runbookLink(t, 'dr', flagAlert[flag])})</small> `;
     const body = html`${drTabs(t, '/dr')}
 <p class="summary">${t('dr.flaggedCounts')} ${drFlags.map(flagLink)} <small class="muted">(${t('dr.overdueAfter', { months: m.drillOverdueMonths })})</small></p>
 <form method="get" action="/dr" class="filters" role="search"

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { LinkClassThresholds } from '../../../core/link-state.ts';
+import type { LinkClass, LinkClassThresholds, LinkState } from '../../../core/link-state.ts';
 import { holds, requirePermission } from '../../../core/principal.ts';
 import { isDemo } from '../../bootstrap.ts';
 import type { LinkAvailabilityView, LinksService, RoundView } from '../../extranet/links-service.ts';
@@ -10,6 +10,8 @@ import { requirePrincipal } from '../../http/principal.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { type Html, layout } from '../layout.ts';
 import { messages } from '../list-links.ts';
+import type { AlertOf } from '../runbooks/known-alerts.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import {
   classLabel,
@@ -58,6 +60,16 @@ function thresholdsTable(c: Context<Env>, th: LinkClassThresholds): Html {
 }
 
 /**
+ * The alert a link in this state raises: down pages as an upstream outage when the link is of a
+ * level that carries others (backbone, city, county), as one department's outage otherwise.
+ */
+export function alertsForLink(link: { class: LinkClass; state: LinkState }): AlertOf<'extranet'>[] {
+  if (link.state === 'down') return [link.class === 'department' ? 'ExtranetLinkDown' : 'ExtranetUpstreamLinkDown'];
+  if (link.state === 'degraded') return ['ExtranetLinkDegraded'];
+  return [];
+}
+
+/**
  * One link: what it is and how it is measured, its state and what explains it, availability per
  * day and month, the thresholds of its level, its state changes and latest rounds. A department
  * user may open only their own department's links (others are not found).
@@ -101,6 +113,7 @@ export function linkDetailPage({ links, uow }: { links: LinksService; uow: UnitO
       : t('link.never')
   }</dd>
 </dl>
+${runbookLinks(t, 'extranet', alertsForLink(link))}
 ${availabilitySection(c, availability)}
 <h2>${t('link.thresholdsInForce')}</h2>
 ${thresholdsTable(c, thresholds)}

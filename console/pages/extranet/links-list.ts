@@ -19,6 +19,7 @@ import { type Html, layout } from '../layout.ts';
 import { hrefWith, oneOf, type SortOrder, sortableHeader, sortOrder } from '../list-links.ts';
 import { offsetOf, offsetPager } from '../offset-pager.ts';
 import { regionOptions } from '../region-select.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import { classLabel, linkHref, msText, percentText, stateBadge, stateLabel } from './link-labels.ts';
 
@@ -95,6 +96,7 @@ export function linksListPage({ links, org, uow }: { links: LinksService; org: O
   <a href="/extranet">${t('extranet.title')}</a>
   ${holds(p, 'extranet:write') ? html`<a class="button" href="/extranet/links/new">${t('extranet.newLink')}</a>` : ''}
 </p>
+${runbookLinks(t, 'extranet', ['ExtranetUpstreamLinkDown', 'ExtranetLinkDown', 'ExtranetLinkDegraded'])}
 <form method="get" action="/extranet/links" class="filters" role="search"
   hx-get="/extranet/links" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true"
   hx-trigger="submit, change, keyup changed delay:400ms">

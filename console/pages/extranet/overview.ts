@@ -10,6 +10,7 @@ import { requirePrincipal } from '../../http/principal.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { type Html, layout } from '../layout.ts';
 import { hrefWith } from '../list-links.ts';
+import { runbookLinks } from '../runbooks/runbook-links.ts';
 import { utcMinute } from '../site-reading.ts';
 import { classLabel, linkHref, msText, percentText, stateBadge, stateBuckets, stateLabel } from './link-labels.ts';
 
@@ -80,6 +81,7 @@ export function extranetOverviewPage({ links, uow }: { links: LinksService; uow:
   <a href="/extranet/thresholds">${t('extranet.thresholds')}</a>
   ${holds(p, 'extranet:write') ? html`<a class="button" href="/extranet/links/new">${t('extranet.newLink')}</a>` : ''}
 </p>
+${runbookLinks(t, 'extranet', ['ExtranetUpstreamLinkDown', 'ExtranetLinkDown', 'ExtranetLinkDegraded'])}
 <div class="cards">
   <a class="card-n" href="/extranet/links"><b>${o.totals.links.toLocaleString('en')}</b>${t('extranet.linksCard')}</a>
   <a class="card-n" href="#incidents"><b>${o.totals.incidents.toLocaleString('en')}</b>${t('extranet.incidentsCard')}</a>

@@ -1,0 +1,35 @@
+import type { runbooksEn } from './runbooks.en.ts';
+
+/** 告警处置手册页面及其他页面上处置手册链接的中文消息；并入 zh-CN.ts。 */
+export const runbooksZhCN: Record<keyof typeof runbooksEn, string> = {
+  'nav.runbooks': '处置手册',
+
+  'runbooks.title': '告警处置手册',
+  'runbooks.intro': '每个告警一页：含义、影响、如何诊断、如何处置。Alertmanager 发出的每条告警都链接到这里对应的页面。',
+  'runbooks.area': '领域',
+  'runbooks.area.extranet': '电子政务外网链路',
+  'runbooks.area.agents': '探针代理',
+  'runbooks.area.certificates': '证书',
+  'runbooks.area.capacity': '云资源容量与配额',
+  'runbooks.area.dr': '灾难备份',
+  'runbooks.area.console': '控制台自身',
+  'runbooks.alert': '告警',
+  'runbooks.severity': '级别',
+  'runbooks.severity.critical': '严重',
+  'runbooks.severity.warning': '警告',
+  'runbooks.severity.info': '提示',
+  'runbooks.summary': '摘要',
+  'runbooks.versions': '语言版本',
+  'runbooks.lang.en': '英文',
+  'runbooks.lang.zh-CN': '中文',
+  'runbooks.none': '未找到处置手册。',
+  'runbooks.back': '{area}的全部处置手册',
+  'runbooks.readOther': '阅读英文版（English）',
+  'runbooks.source': '源文件：{file}',
+  'runbooks.fallback': '此处置手册尚无中文版，下面显示英文版。',
+  'runbooks.switchToFallback': '将控制台切换为英文',
+  'runbooks.links': '处置手册：',
+  'runbooks.one': '处置手册',
+  'runbooks.linkTitle': '{alert} 告警触发时怎么办',
+  'error.runbook_not_found': '没有这个处置手册。',
+};
