@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, freePort, startAgent } from './agent-process.ts';
 import { readSpoolDir, type SpooledRecord } from './agent-spool.ts';
-import { type ConsoleProcess, createToken, startConsole, waitUntilOk } from './console-process.ts';
+import { consoleApi, type ConsoleProcess, createToken, startConsole, waitUntilOk } from './console-process.ts';
 
 /**
  * "Nothing lost, nothing twice", end to end on real parts: the console process on a SQLite file,
@@ -135,16 +135,7 @@ describe.skipIf(missing !== null)('agent delivery across console outages and age
     // The console, an operator, an agent and its links.
     const console1 = await runConsole();
     const token = await createToken(databaseUrl, 'delivery-e2e', 'network-operator');
-    async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${baseUrl}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return JSON.parse(text) as T;
-    }
+    const api = consoleApi(baseUrl, token);
     const created = await api<{ agent: { id: string }; enrolment: { token: string } }>('POST', '/agents', {
       name: 'delivery-e2e',
     });

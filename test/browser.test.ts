@@ -161,6 +161,13 @@ describe.runIf(hasChromium).each([
       expect(await page.locator('details.city').count()).toBe(16);
       await page.screenshot({ path: join(shots, `extranet-zh-${backend}.png`), fullPage: false });
 
+      // What to do when a link above others goes down: the overview links to its runbook.
+      await page.click('.runbook-links >> text=ExtranetUpstreamLinkDown');
+      await page.waitForURL(/\/runbooks\/extranet\/ExtranetUpstreamLinkDown$/);
+      expect(await page.locator('article.runbook h2').allTextContents()).toEqual(['含义', '影响', '诊断', '处置']);
+      expect(await page.locator('article.runbook pre').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(shots, `runbook-zh-${backend}.png`), fullPage: false });
+
       await page.goto(`${app.baseUrl}/certificates/board`);
       expect(await page.locator('h1').textContent()).toBe('证书到期看板');
       await context.close();

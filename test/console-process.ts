@@ -93,3 +93,19 @@ export async function createToken(databaseUrl: string, name: string, role: strin
 export function emptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   return throwawayPostgresDatabase('govops_proc');
 }
+
+/** A JSON call to the console's API with a bearer token; rejects naming the status and body unless 2xx. */
+export type ConsoleApi = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export function consoleApi(baseUrl: string, token: string): ConsoleApi {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+}

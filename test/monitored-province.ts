@@ -6,7 +6,7 @@ import { demoSites } from '../core/demo-province.ts';
 import { type KubeSites, startKubeSites } from '../console/testing/kube-standin.ts';
 import { type AgentProcess, freePort, startAgent } from './agent-process.ts';
 import { createTestPki, type TestPki } from './cert-factory.ts';
-import { type ConsoleProcess, createToken, startConsole, waitUntilOk } from './console-process.ts';
+import { consoleApi, type ConsoleProcess, createToken, startConsole, waitUntilOk } from './console-process.ts';
 import { fillStandInsFromDemo } from './demo-usage.ts';
 
 /**
@@ -84,16 +84,7 @@ export async function startMonitoredProvince(dir: string, sqlite: { DatabaseSync
     const tlsPort = (tls.address() as { port: number }).port;
 
     const token = await createToken(databaseUrl, 'monitoring-e2e', 'network-operator');
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${consoleProcess.baseUrl}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return JSON.parse(text) as T;
-    };
+    const api = consoleApi(consoleProcess.baseUrl, token);
     const [county] = query<{ code: string; parent_code: string; region_code: string }>(
       "SELECT code, parent_code, region_code FROM links WHERE link_class = 'county' ORDER BY code LIMIT 1",
     );

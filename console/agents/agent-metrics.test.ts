@@ -4,6 +4,7 @@ import { memoryLogger } from '../logger.ts';
 import { type TestConsole, testConsole } from '../testing/harness.ts';
 import { registerAgentMetrics } from './agent-metrics.ts';
 import { assignLink, batch, enrolledAgent } from './testing.ts';
+import { unreadableStore } from '../metrics/unreadable-store.ts';
 
 type Series = { labels: Record<string, string | number>; value: number };
 
@@ -70,12 +71,7 @@ describe('agent last-seen and spool metrics', () => {
   it('leaves both families empty and logs a warning when the store cannot be read', async () => {
     const logger = memoryLogger();
     const broken = new Registry();
-    const uow = {
-      ...t.deps.uow,
-      db: () => {
-        throw new Error('store is down');
-      },
-    };
+    const uow = unreadableStore(t.deps.uow);
     registerAgentMetrics(broken, { uow, logger });
     const text = await broken.metrics();
     expect(text).toContain('# TYPE govops_agent_spool_records gauge');

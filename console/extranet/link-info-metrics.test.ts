@@ -4,6 +4,7 @@ import { demoBackboneCode, demoExtranet } from '../../core/demo-extranet.ts';
 import { memoryLogger } from '../logger.ts';
 import { json, type TestConsole, testConsole } from '../testing/harness.ts';
 import { type LineageLink, linkLineages, registerLinkInfoMetrics } from './link-info-metrics.ts';
+import { unreadableStore } from '../metrics/unreadable-store.ts';
 
 const demoLinks = demoExtranet();
 /** A county of Hefei and one department hung under it, taken from the demo tree itself. */
@@ -124,12 +125,7 @@ describe('link info and threshold metrics over the demo province', () => {
   it('leaves the families empty and logs a warning when the store cannot be read', async () => {
     const logger = memoryLogger();
     const broken = new Registry();
-    const uow = {
-      ...t.deps.uow,
-      db: () => {
-        throw new Error('store is down');
-      },
-    };
+    const uow = unreadableStore(t.deps.uow);
     registerLinkInfoMetrics(broken, { uow, logger });
     const text = await broken.metrics();
     expect(text).toContain('# TYPE govops_extranet_link_info gauge');

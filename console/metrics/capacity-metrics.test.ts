@@ -6,6 +6,7 @@ import { sqliteTestStore, type TestStore } from '../store/testing.ts';
 import { unitOfWork } from '../store/unit-of-work.ts';
 import { seedLedger } from '../usage/ledger-fixture.ts';
 import { registerCapacityMetrics } from './capacity-metrics.ts';
+import { unreadableStore } from './unreadable-store.ts';
 
 const GiB = 2 ** 30;
 const site = 'prod-hefei';
@@ -142,12 +143,7 @@ describe('capacity metrics', () => {
 
     const logger = memoryLogger();
     const broken = new Registry();
-    const uow = {
-      ...unitOfWork(store.db),
-      db: () => {
-        throw new Error('store is down');
-      },
-    };
+    const uow = unreadableStore(unitOfWork(store.db));
     registerCapacityMetrics(broken, { uow, logger });
     const text = await broken.metrics();
     expect(text).toContain('# TYPE govops_site_capacity gauge');
