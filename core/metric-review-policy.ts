@@ -5,6 +5,12 @@ import type { ReviewRule } from './metric-review.ts';
  * bounded, and the few names kept against the conventions on purpose. Adding to either list is a
  * decision: say in the comment why the label's values cannot grow without limit, or why the name
  * must stay as it is.
+ *
+ * The labels and their values are judged on the series present when the review runs (the test
+ * review reads a demo console and a working agent): a family with no series then is checked for
+ * its name only, and a free-text label (an agent's name, a certificate source, a server
+ * certificate's CN) could still carry a person's name that no pattern recognises. Keep such
+ * labels to what operators configure for machines, never to what describes people.
  */
 
 /** Every label the console or an agent may put on a series, each with why its values are bounded. */

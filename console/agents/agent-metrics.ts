@@ -27,7 +27,7 @@ export function registerAgentMetrics(registry: Registry, { uow, logger }: { uow:
 
   storeGauge(registry, logger, {
     name: 'govops_agent_last_seen_timestamp_seconds',
-    help: 'When an enrolled agent last reached the console (Unix time, seconds): its latest report or its enrolment.',
+    help: 'When an enrolled agent last reached the console (Unix time, seconds): its latest report, configuration poll (every minute) or enrolment.',
     labelNames: ['agent', 'site'],
     async read(set) {
       for (const a of await enrolled()) {
