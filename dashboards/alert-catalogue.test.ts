@@ -22,6 +22,7 @@ describe('alertCatalogue', () => {
       'extranet/ExtranetUpstreamLinkDown',
     ]);
     expect(bySeverity('warning')).toEqual([
+      'agents/AgentReportsRejected',
       'agents/AgentSilent',
       'agents/AgentSpoolGrowing',
       'capacity/DepartmentQuotaNearlyUsed',
@@ -35,7 +36,7 @@ describe('alertCatalogue', () => {
       'extranet/ExtranetLinkDegraded',
       'extranet/ExtranetLinkDown',
     ]);
-    expect(alertCatalogue()).toHaveLength(19);
+    expect(alertCatalogue()).toHaveLength(20);
     for (const a of alertCatalogue()) expect(a.summary, a.alert).toMatch(/^[A-Z].*\.$/);
   });
 

@@ -103,12 +103,12 @@ export function consoleEventLoopLag() {
     .withTarget(prometheusQuery('max by (instance) (govops_nodejs_eventloop_lag_p99_seconds)', 'p99 {{instance}}'));
 }
 
-export function agentsTimeSinceLastReport() {
+export function agentsTimeSinceLastHeard() {
   return defaultTable()
-    .title('Time since each agent last reported')
+    .title('Time since the console last heard from each agent')
     .description(
-      'Enrolled agents and how long ago each last reported to the console, longest first. Past 5 minutes AgentSilent ' +
-        'fires: its links are no longer measured.',
+      'Enrolled agents and how long ago each last reported to the console or polled its configuration (every ' +
+        'minute), longest first. Past 5 minutes AgentSilent fires: its links are no longer measured.',
     )
     .unit('s')
     .thresholds(highIsBad(300, 90))
@@ -173,6 +173,23 @@ export function agentResultsDropped() {
     .withTarget(instantQuery('sum(increase(agent_results_dropped_total[$__range])) or vector(0)', 'dropped'));
 }
 
+export function agentReportsRejectedByAgent() {
+  return defaultStat()
+    .title('Batches the console refused, by agent')
+    .description(
+      'Report batches each scraped agent had refused as invalid over the time range (dropped, not retried): any ' +
+        'fires AgentReportsRejected. Often an agent whose version or clock differs from the rest.',
+    )
+    .unit('short')
+    .thresholds(highIsBad(1))
+    .withTarget(
+      instantQuery(
+        'sum by (instance) (increase(agent_reports_rejected_total[$__range])) or on () vector(0)',
+        'refused',
+      ),
+    );
+}
+
 export function consoleAgentsDashboard(): Dashboard {
   return finishDashboard(
     govopsDashboard({
@@ -192,10 +209,11 @@ export function consoleAgentsDashboard(): Dashboard {
       .withPanel(consoleCpu().height(7).span(8))
       .withPanel(consoleEventLoopLag().height(7).span(8))
       .withRow(new RowBuilder('Site agents'))
-      .withPanel(agentsTimeSinceLastReport().height(8).span(12))
+      .withPanel(agentsTimeSinceLastHeard().height(8).span(12))
       .withPanel(agentSpoolDepth().height(8).span(12))
       .withPanel(agentReportsByOutcome().height(7).span(12))
       .withPanel(agentReportsRefused().height(7).span(6))
-      .withPanel(agentResultsDropped().height(7).span(6)),
+      .withPanel(agentResultsDropped().height(7).span(6))
+      .withPanel(agentReportsRejectedByAgent().height(7).span(12)),
   );
 }

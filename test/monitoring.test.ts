@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseExposition, reviewMetrics } from '../core/metric-review.ts';
 import { skipWithoutOpenssl } from './cert-factory.ts';
 import { repoRoot } from './console-process.ts';
-import { type DashboardJson, panelQueries, variableQueries } from './dashboard-queries.ts';
+import { type DashboardJson, type PanelQuery, panelQueries, variableQueries } from './dashboard-queries.ts';
 import { answeringLinks, downLinks, type MonitoredProvince, startMonitoredProvince } from './monitored-province.ts';
 import {
   type AlertmanagerProcess,
@@ -157,18 +157,31 @@ describe.skipIf(skip)('monitoring of the demo province', () => {
   it('answers every query of every dashboard panel with data', async () => {
     const all = dashboards();
     expect(all.map((d) => d.title)).toHaveLength(5);
-    const failures: string[] = [];
-    let count = 0;
-    for (const q of all.flatMap(panelQueries)) {
-      count++;
+    const queries = all.flatMap(panelQueries);
+    expect(queries.length).toBeGreaterThan(30);
+    const problem = async (q: PanelQuery) => {
       const r = await prometheus.query(q.expr);
-      const where = `${q.dashboard} › ${q.panel} (${q.refId}): ${q.expr}`;
-      if (r.status !== 'success') failures.push(`${where}\n  error: ${r.errorType}: ${r.error}`);
-      else if (r.data.result.length === 0) failures.push(`${where}\n  no series`);
+      if (r.status !== 'success') return `error: ${r.errorType}: ${r.error}`;
+      return r.data.result.length === 0 ? 'no series' : null;
+    };
+    // A scrape that times out on a loaded machine leaves that target's series stale until the
+    // next one: a query that finds nothing is asked again after two more scrapes before it fails.
+    let failing = queries;
+    const failures = new Map<PanelQuery, string>();
+    for (let attempt = 0; attempt < 3 && failing.length; attempt++) {
+      if (attempt > 0) await sleep(11_000);
+      failures.clear();
+      for (const q of failing) {
+        const why = await problem(q);
+        if (why) failures.set(q, why);
+      }
+      failing = [...failures.keys()];
     }
-    expect(failures, failures.join('\n')).toEqual([]);
-    expect(count).toBeGreaterThan(30);
-  }, 60_000);
+    const scrapes = await prometheus.query('scrape_duration_seconds');
+    const report = [...failures].map(([q, why]) => `${q.dashboard} › ${q.panel} (${q.refId}): ${q.expr}\n  ${why}`);
+    const context = scrapes.data.result.map((s) => `${s.metric.job} scrape ${s.value[1]} s`).join(', ');
+    expect(report, `${report.join('\n')}\n(${context})`).toEqual([]);
+  }, 90_000);
 
   it('offers values for every template variable', async () => {
     const failures: string[] = [];

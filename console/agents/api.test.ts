@@ -392,6 +392,7 @@ describe.each(backends)('agents API on $name', ({ name, open }) => {
     expect((await json(skewed)).error.fields).toEqual([
       expect.objectContaining({ field: 'rounds.0.startedAt', rule: 'in_future' }),
     ]);
+    expect(await metric('govops_agent_reports_total{outcome="invalid"}')).toBe(invalid0 + 2);
 
     const huge = batch(['HF-BAD-001']);
     const padded = {

@@ -23,12 +23,11 @@ export type ReportIngest = ReturnType<typeof createReportIngest>;
 // latest and make every correctly dated round after it look stale, freezing the link's state.
 const clockSkewAllowanceMs = 5 * 60_000;
 
-function refuseFutureRounds(batch: ReportBatch, now: Date): void {
+function futureRounds(batch: ReportBatch, now: Date) {
   const limit = now.getTime() + clockSkewAllowanceMs;
-  const late = batch.rounds.flatMap((r, i) =>
+  return batch.rounds.flatMap((r, i) =>
     Date.parse(r.startedAt) > limit ? [{ field: `rounds.${i}.startedAt`, rule: 'in_future' }] : [],
   );
-  if (late.length) throw new Invalid(late.slice(0, 20));
 }
 
 export function createReportIngest({
@@ -68,7 +67,16 @@ export function createReportIngest({
   }
 
   async function store(agent: AuthenticatedAgent, batch: ReportBatch): Promise<ReportAck> {
-    refuseFutureRounds(batch, now());
+    const late = futureRounds(batch, now());
+    if (late.length) {
+      // Counted and logged like a batch that failed validation: the agent drops it either way.
+      metrics.report('invalid');
+      logger.warn('agent report refused: rounds dated in the future', {
+        agent: agent.id,
+        fields: late.slice(0, 10).map((p) => `${p.field}: ${p.rule}`),
+      });
+      throw new Invalid(late.slice(0, 20));
+    }
     const db = uow.db();
     const at = now().toISOString();
     const inserted = await db

@@ -48,8 +48,8 @@ function agentRow(c: Context<Env>, a: AgentView, now: Date): Html {
 <td class="seen nowrap">${lastSeenText(t, a.lastSeenAt, now)}</td><td class="spool num">${spoolText(a)}</td><td class="dropped num">${a.spool.droppedTotal.toLocaleString('en')}</td></tr>`;
 }
 
-/** What fires when an agent stops reporting, cannot deliver, or loses results. */
-export const agentAlerts = ['AgentSilent', 'AgentSpoolGrowing', 'AgentResultsDropped'] as const;
+/** What fires when an agent goes silent, cannot deliver, loses results, or has its reports refused. */
+export const agentAlerts = ['AgentSilent', 'AgentSpoolGrowing', 'AgentResultsDropped', 'AgentReportsRejected'] as const;
 
 /**
  * The agents list: filters (text, status, site, department), sortable columns and pages of 50

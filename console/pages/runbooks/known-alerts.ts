@@ -14,6 +14,7 @@ export const knownAlerts = {
     AgentSilent: 'warning',
     AgentSpoolGrowing: 'warning',
     AgentResultsDropped: 'critical',
+    AgentReportsRejected: 'warning',
   },
   certificates: {
     CertificateExpiringIn30Days: 'warning',

@@ -68,7 +68,12 @@ describe('runbook links on the console’s pages', () => {
   });
 
   it('links the agents pages to the agent alerts', async () => {
-    const all = ['agents/AgentSilent', 'agents/AgentSpoolGrowing', 'agents/AgentResultsDropped'];
+    const all = [
+      'agents/AgentSilent',
+      'agents/AgentSpoolGrowing',
+      'agents/AgentResultsDropped',
+      'agents/AgentReportsRejected',
+    ];
     expect(linked(await page('/agents', netops))).toEqual(all);
     const { agent } = await t.deps.agents.create(operator, { name: 'runbook-agent' });
     expect(linked(await page(`/agents/${agent.id}`, netops))).toEqual(all);
