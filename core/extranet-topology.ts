@@ -123,3 +123,12 @@ export function incidentSummary(links: readonly TopologyLink[]): IncidentSummary
 export function topologyCycles(links: readonly TopologyLink[]): string[] {
   return [...resolve(links).cycles].sort();
 }
+
+/**
+ * Each link's parent as the tree is walked: null for roots, for links whose parent is not in the
+ * set and for links on a parent cycle. A parent always comes before its children in the map's
+ * order, so one pass in that order meets every parent first.
+ */
+export function linkParents(links: readonly Pick<TopologyLink, 'code' | 'parentCode'>[]): Map<string, string | null> {
+  return resolve(links.map((l) => ({ code: l.code, parentCode: l.parentCode, state: 'unknown' }))).parentOf;
+}

@@ -1,70 +1,10 @@
 import type { Registry } from 'prom-client';
-import { topologyCycles } from '../../core/extranet-topology.ts';
+import { linkLineages } from '../../core/link-lineage.ts';
 import { linkClasses } from '../../core/link-state.ts';
 import type { Logger } from '../logger.ts';
 import { readOncePerScrape, storeGauge } from '../metrics/store-gauge.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { readClassOverrides, thresholdsByClass } from './link-thresholds.ts';
-
-/** One link as the lineage walk needs it. */
-export type LineageLink = { code: string; parentCode: string | null; linkClass: string; city: string | null };
-
-/** The labels that place a link in the tree; a level the path does not pass through is absent. */
-export type LinkLineage = {
-  class: string;
-  city?: string;
-  backbone_link?: string;
-  city_link?: string;
-  county_link?: string;
-};
-
-const levelLabels = ['backbone_link', 'city_link', 'county_link'] as const;
-
-/** Which label names the link of each class on the path (department links name only themselves, as `target`). */
-const levelLabel: Partial<Record<string, (typeof levelLabels)[number]>> = {
-  backbone: 'backbone_link',
-  city: 'city_link',
-  county: 'county_link',
-};
-
-/**
- * Each link's place in the tree: the backbone, city and county links on its path from the root,
- * itself included, and its city's region code (that of its own region, else that of the link above).
- * One pass: each walk climbs until it meets a link already placed, so the whole set is linear.
- * A missing parent makes a link a root, and so does being on a parent cycle (as the topology does).
- */
-export function linkLineages(links: readonly LineageLink[]): Map<string, LinkLineage> {
-  const byCode = new Map(links.map((l) => [l.code, l]));
-  const cycles = new Set(
-    topologyCycles(links.map((l) => ({ code: l.code, parentCode: l.parentCode, state: 'unknown' as const }))),
-  );
-  const parentOf = (l: LineageLink) =>
-    cycles.has(l.code) || l.parentCode === null || !byCode.has(l.parentCode) ? null : l.parentCode;
-  const placed = new Map<string, LinkLineage>();
-  for (const start of byCode.keys()) {
-    const path: LineageLink[] = [];
-    let current: string | null = start;
-    while (current !== null && !placed.has(current)) {
-      const link: LineageLink = byCode.get(current)!;
-      path.push(link);
-      current = parentOf(link);
-    }
-    // From the highest unplaced link down, so each parent is placed before its child.
-    for (let i = path.length - 1; i >= 0; i--) {
-      const link = path[i]!;
-      const parent = parentOf(link);
-      const above = parent === null ? undefined : placed.get(parent);
-      const lineage: LinkLineage = { class: link.linkClass };
-      for (const label of levelLabels) if (above?.[label]) lineage[label] = above[label];
-      const level = levelLabel[link.linkClass];
-      if (level) lineage[level] = link.code;
-      const city = link.city ?? above?.city;
-      if (city) lineage.city = city;
-      placed.set(link.code, lineage);
-    }
-  }
-  return placed;
-}
 
 /**
  * What alert rules and Alertmanager need to know about links and cannot read from the agents:
